@@ -1,0 +1,38 @@
+import { UsageError } from '../errors.js';
+import { backupPlans } from './backup/plans.js';
+import { backupVaults } from './backup/vaults.js';
+import { cloudtrailTrails } from './cloudtrail/trails.js';
+import { s3Buckets } from './s3/buckets.js';
+import type { Collector, SourceGroup } from './types.js';
+
+/** Every collector, in the order they are documented. Add a new one here (docs/ARCHITECTURE.md). */
+export const collectors: readonly Collector[] = [
+  backupPlans as Collector,
+  backupVaults as Collector,
+  cloudtrailTrails as Collector,
+  s3Buckets as Collector,
+];
+
+export const SOURCE_GROUPS: readonly SourceGroup[] = ['state', 'jobs', 'events', 'history', 'records'];
+
+/**
+ * The collectors `--only` asks for. Each word is a source group (`jobs`, `events`…), a service
+ * (`backup`, `s3`: the part of the id before the dot) or a collector id. No words: all of them.
+ */
+export function selectCollectors(all: readonly Collector[], only?: readonly string[]): Collector[] {
+  if (!only || only.length === 0) return [...all];
+  const chosen = new Set<Collector>();
+  for (const raw of only) {
+    const word = raw.trim();
+    if (!word) continue;
+    const matches = all.filter((c) => c.group === word || c.id === word || c.id.split('.')[0] === word);
+    if (matches.length === 0) {
+      const services = [...new Set(all.map((c) => c.id.split('.')[0]))].sort();
+      throw new UsageError(
+        `--only: "${word}" is not a source group (${SOURCE_GROUPS.join(', ')}), a service (${services.join(', ')}) or a collector id`,
+      );
+    }
+    for (const m of matches) chosen.add(m);
+  }
+  return all.filter((c) => chosen.has(c));
+}

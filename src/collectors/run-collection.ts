@@ -1,0 +1,456 @@
+import { randomUUID } from 'node:crypto';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { AwsClientFactory, type AccountTarget } from '../aws/client-factory.js';
+import { CallRecorder, withCallRecorder } from '../aws/call-recorder.js';
+import { classifyAwsError, isAbsentError } from '../aws/errors.js';
+import type { Config } from '../config/types.js';
+import { EvidenceValidationError } from '../errors.js';
+import { GLOBAL_REGION, LOCAL_ACCOUNT, envelopePath, evidenceId, validateEnvelope } from '../evidence/envelope.js';
+import { assertValid } from '../evidence/schemas.js';
+import { GAPS_FILE, INDEX_FILE, RUN_FILE, type SnapshotIndex, type SnapshotIndexEntry } from '../evidence/snapshot-index.js';
+import { newSnapshotId } from '../evidence/snapshot-id.js';
+import type { EvidenceStore, SnapshotWriter } from '../evidence/store.js';
+import type { CallerIdentity, Envelope, Gap, SnapshotMetadata, TimeWindow } from '../evidence/types.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import { Semaphore } from '../util/limiter.js';
+import { TOOL_VERSION } from '../version.js';
+import { resolveAccounts } from './accounts.js';
+import { collectors as registry, selectCollectors } from './index.js';
+import type { Collector, CollectorContext } from './types.js';
+import { planWindows, type PlannedWindow } from './windows.js';
+
+export interface CollectOptions {
+  store: EvidenceStore;
+  /** Send every request to this endpoint (an emulator). Also read from AWS_ENDPOINT_URL by the CLI. */
+  endpointUrl?: string;
+  /** Source groups (`jobs`, `events`…), services (`backup`) or collector ids to collect; default all. */
+  only?: string[];
+  /** Continue the newest partial snapshot instead of starting a new one. */
+  resume?: boolean;
+  /** Collect only the accounts of this shard: `{ index: 1, count: 4 }` (1-based). */
+  shard?: { index: number; count: number };
+  /** Run id shared by the shards of one run. */
+  runId?: string;
+  /** Clock for tests. */
+  now?: () => Date;
+  /** Injected factory (tests, benchmarks); default: one built from the config and endpoint. */
+  clientFactory?: AwsClientFactory;
+  /** Collectors to choose from; default: the registry. */
+  collectors?: readonly Collector[];
+  onProgress?: (event: CollectProgress) => void;
+  /** Stop early (Ctrl-C): the partial snapshot is kept for --resume. */
+  signal?: AbortSignal;
+}
+
+export type CollectProgress =
+  | { type: 'start'; snapshotId: string; total: number; resumed: number }
+  | { type: 'task'; collector: string; account: string; region: string; done: number; total: number; gaps: number; records: number }
+  | { type: 'detail'; collector: string; account: string; region: string; detail: string };
+
+export interface CollectResult {
+  snapshotId: string;
+  /** Where the snapshot was written (folder or s3:// URL). */
+  path: string;
+  manifestSha256: string;
+  gaps: Gap[];
+  envelopes: number;
+  records: number;
+  /** API requests sent (including retries' first attempts, not SDK-internal retries). */
+  calls: number;
+  callsByOperation: Record<string, number>;
+  startedAt: string;
+  endedAt: string;
+  sources: string[];
+}
+
+interface Task {
+  collector: Collector;
+  account: AccountTarget;
+  region: string;
+  window?: PlannedWindow;
+}
+
+interface TaskOutcome {
+  entry?: SnapshotIndexEntry;
+  gaps: Gap[];
+}
+
+/**
+ * Runs the selected collectors for every account × region of the config and writes one
+ * snapshot: envelopes (validated), gaps.json, index.json, then the chained manifest. A denied
+ * or failed call becomes a gap; only a failure to write the store aborts the run.
+ */
+export async function collectSnapshot(config: Config, options: CollectOptions): Promise<CollectResult> {
+  const now = options.now ?? (() => new Date());
+  const store = options.store;
+  const selected = selectCollectors(options.collectors ?? registry, options.only);
+  const factory =
+    options.clientFactory ??
+    new AwsClientFactory({
+      endpointUrl: options.endpointUrl,
+      maxAttempts: config.collection.maxAttempts,
+      stsRegion: config.regions[0],
+    });
+  const ownsFactory = !options.clientFactory;
+  const startedAt = now();
+  const gaps: Gap[] = [];
+  try {
+    const resolved = await resolveAccounts(config, factory, { shard: options.shard });
+    gaps.push(...resolved.gaps);
+    const accounts = resolved.accounts;
+
+    // Resume the newest partial snapshot, or start a new one.
+    let writer: SnapshotWriter;
+    let run: RunParameters;
+    const partial = options.resume ? (await store.listPartialSnapshotIds()).at(-1) : undefined;
+    if (partial) {
+      writer = await store.beginSnapshot(partial, { resume: true });
+      run = await readRunParameters(writer, partial);
+    } else {
+      const snapshotId = newSnapshotId(startedAt);
+      const windows = await planWindows(store, config, selected, accounts, startedAt);
+      run = {
+        run: 'proofpack.snapshot-run/v1',
+        snapshotId,
+        runId: options.runId ?? randomUUID(),
+        startedAt: startedAt.toISOString(),
+        toolVersion: TOOL_VERSION,
+        ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+        ...(options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),
+        period: config.period,
+        sources: selected.map((c) => c.id),
+        accounts: accounts.map((a) => ({ id: a.id, name: a.name, ...(a.roleArn ? { roleArn: a.roleArn } : {}) })),
+        regions: [...config.regions],
+        windows: windows.map((w) => ({ collector: w.collector, account: w.account, region: w.region, start: w.start, end: w.end })),
+      };
+      assertValid('snapshot-run.v1', run, 'run.json');
+      writer = await store.beginSnapshot(snapshotId);
+      await writer.writeFile(RUN_FILE, canonicalJson(run));
+      for (const w of windows) gaps.push(...w.gaps);
+    }
+    const runCollectors = selected.filter((c) => run.sources.includes(c.id));
+    const runAccounts = accounts.filter((a) => run.accounts.some((r) => r.id === a.id));
+
+    // Caller identity, once per account. An account we cannot act in is a gap for all its sources.
+    const identities = new Map<string, CallerIdentity | null>();
+    const reachable: AccountTarget[] = [];
+    for (const account of runAccounts) {
+      try {
+        const out = await factory.forRegion(account, config.regions[0]).sts.send(new GetCallerIdentityCommand({}));
+        identities.set(account.id, { account: out.Account ?? account.id, arn: out.Arn ?? '', ...(out.UserId ? { userId: out.UserId } : {}) });
+        reachable.push(account);
+      } catch (error) {
+        identities.set(account.id, null);
+        const info = classifyAwsError(error);
+        gaps.push({
+          collector: '*',
+          account: account.id,
+          region: '*',
+          kind: 'account',
+          operation: account.roleArn ? 'sts:AssumeRole' : 'sts:GetCallerIdentity',
+          errorCode: info.code,
+          message: `account ${account.name} (${account.id}) could not be reached: ${info.message}`,
+          at: now().toISOString(),
+        });
+      }
+    }
+
+    const windowsByKey = new Map(
+      run.windows.map((w) => [`${w.collector}|${w.account}|${w.region}`, { ...w, gaps: [] } as PlannedWindow]),
+    );
+    const tasks: Task[] = [];
+    for (const collector of runCollectors) {
+      if (collector.scope === 'local') {
+        tasks.push({ collector, account: { id: LOCAL_ACCOUNT, name: 'local' }, region: GLOBAL_REGION });
+        continue;
+      }
+      for (const account of reachable) {
+        const regions = collector.scope === 'account' ? [GLOBAL_REGION] : run.regions;
+        for (const region of regions) {
+          tasks.push({ collector, account, region, window: windowsByKey.get(`${collector.id}|${account.id}|${region}`) });
+        }
+      }
+    }
+
+    const alreadyWritten = new Set(writer.writtenFiles());
+    const pending = tasks.filter((t) => !alreadyWritten.has(envelopePath(t.account.id, t.region, t.collector.id)));
+    const entries: SnapshotIndexEntry[] = [];
+    // Entries of envelopes written before a resume come back from the files themselves.
+    for (const t of tasks) {
+      const rel = envelopePath(t.account.id, t.region, t.collector.id);
+      if (!alreadyWritten.has(rel)) continue;
+      const prior = JSON.parse((await writer.readFile(rel)).toString('utf8')) as Envelope;
+      entries.push(indexEntry(prior, rel));
+      gaps.push(...prior.gaps);
+    }
+    options.onProgress?.({ type: 'start', snapshotId: run.snapshotId, total: tasks.length, resumed: tasks.length - pending.length });
+
+    const lanes = new Semaphore(config.collection.concurrency);
+    let done = tasks.length - pending.length;
+    await Promise.all(
+      pending.map((task) =>
+        lanes.run(async () => {
+          if (options.signal?.aborted) return;
+          const outcome = await runTask(task, {
+            config,
+            factory,
+            writer,
+            snapshotId: run.snapshotId,
+            identity: identities.get(task.account.id) ?? null,
+            endpointUrl: options.endpointUrl,
+            now,
+            onDetail: (detail) =>
+              options.onProgress?.({ type: 'detail', collector: task.collector.id, account: task.account.id, region: task.region, detail }),
+          });
+          if (outcome.entry) entries.push(outcome.entry);
+          gaps.push(...outcome.gaps);
+          done += 1;
+          options.onProgress?.({
+            type: 'task',
+            collector: task.collector.id,
+            account: task.account.id,
+            region: task.region,
+            done,
+            total: tasks.length,
+            gaps: outcome.gaps.length,
+            records: outcome.entry?.recordCount ?? 0,
+          });
+        }),
+      ),
+    );
+    if (options.signal?.aborted) {
+      await writer.suspend();
+      throw new CollectionInterruptedError(run.snapshotId);
+    }
+
+    entries.sort((a, b) => a.path.localeCompare(b.path));
+    const sortedGaps = sortGaps(gaps);
+    const index: SnapshotIndex = { index: 'proofpack.snapshot-index/v1', snapshotId: run.snapshotId, envelopes: entries };
+    assertValid('snapshot-index.v1', index, 'index.json');
+    await writer.writeFile(INDEX_FILE, canonicalJson(index));
+    const gapsDoc = { gaps: 'proofpack.snapshot-gaps/v1', snapshotId: run.snapshotId, items: sortedGaps };
+    assertValid('snapshot-gaps.v1', gapsDoc, 'gaps.json');
+    await writer.writeFile(GAPS_FILE, canonicalJson(gapsDoc));
+
+    const committed = await writer.commit(metadataFromRun(run, config, identities));
+    const stats = factory.callStats();
+    return {
+      snapshotId: run.snapshotId,
+      path: committed.location,
+      manifestSha256: committed.sha256,
+      gaps: sortedGaps,
+      envelopes: entries.length,
+      records: entries.reduce((n, e) => n + e.recordCount, 0),
+      calls: stats.total,
+      callsByOperation: stats.byOperation,
+      startedAt: run.startedAt,
+      endedAt: now().toISOString(),
+      sources: run.sources,
+    };
+  } finally {
+    if (ownsFactory) factory.destroy();
+  }
+}
+
+/** Thrown when a run is stopped early; the partial snapshot stays for `collect --resume`. */
+export class CollectionInterruptedError extends Error {
+  override name = 'CollectionInterruptedError';
+  constructor(readonly snapshotId: string) {
+    super(`collection interrupted; continue it with \`proofpack collect --resume\` (snapshot ${snapshotId})`);
+  }
+}
+
+type RunParameters = {
+  run: 'proofpack.snapshot-run/v1';
+  snapshotId: string;
+  runId: string;
+  startedAt: string;
+  toolVersion?: string;
+  endpoint?: string;
+  shard?: string;
+  period?: { start: string; end: string };
+  sources: string[];
+  accounts: Array<{ id: string; name: string; roleArn?: string }>;
+  regions: string[];
+  windows: Array<{ collector: string; account: string; region: string; start: string; end: string }>;
+};
+
+interface TaskEnv {
+  config: Config;
+  factory: AwsClientFactory;
+  writer: SnapshotWriter;
+  snapshotId: string;
+  identity: CallerIdentity | null;
+  endpointUrl?: string;
+  now: () => Date;
+  onDetail: (detail: string) => void;
+}
+
+async function runTask(task: Task, env: TaskEnv): Promise<TaskOutcome> {
+  const { collector, account, region } = task;
+  const started = env.now();
+  const recorder = new CallRecorder();
+  const envelopeGaps: Gap[] = [...(task.window?.gaps ?? [])];
+  const gapBase = { collector: collector.id, account: account.id, region };
+  const clientRegion = region === GLOBAL_REGION ? env.config.regions[0] : region;
+  const window = task.window
+    ? { start: new Date(task.window.start), end: new Date(task.window.end) }
+    : { start: started, end: started };
+  const ctx: CollectorContext = {
+    config: env.config,
+    account: { id: account.id, name: account.name },
+    region,
+    window,
+    clients: env.factory.forRegion(account, clientRegion),
+    clientsIn: (r) => env.factory.forRegion(account, r),
+    async ifPresent(operation, call) {
+      try {
+        return await call;
+      } catch (error) {
+        if (isAbsentError(operation, error)) return null;
+        throw error;
+      }
+    },
+    async attempt(operation, call, resource) {
+      try {
+        return await call;
+      } catch (error) {
+        if (isAbsentError(operation, error)) return null;
+        const info = classifyAwsError(error);
+        envelopeGaps.push({
+          ...gapBase,
+          kind: info.kind,
+          operation,
+          errorCode: info.code,
+          message: info.message,
+          ...(resource ? { resource } : {}),
+          at: env.now().toISOString(),
+        });
+        return undefined;
+      }
+    },
+    addGap(gap) {
+      envelopeGaps.push({ ...gapBase, ...gap });
+    },
+    progress: env.onDetail,
+  };
+
+  let output;
+  try {
+    output = await withCallRecorder(recorder, () => collector.collect(ctx));
+  } catch (error) {
+    const info = classifyAwsError(error);
+    const failed = recorder.summarize().find((c) => c.outcome === 'error');
+    return {
+      gaps: [
+        ...envelopeGaps,
+        {
+          ...gapBase,
+          kind: info.kind,
+          ...(failed ? { operation: failed.operation } : {}),
+          errorCode: info.code,
+          message: info.message,
+          ...(task.window ? { window: { start: task.window.start, end: task.window.end } } : {}),
+          at: env.now().toISOString(),
+        },
+      ],
+    };
+  }
+
+  const ended = env.now();
+  // Evidence is plain JSON: SDK Dates become ISO strings before validation and hashing.
+  const data = JSON.parse(JSON.stringify(output.data ?? null)) as unknown;
+  const id = evidenceId(env.snapshotId, account.id, region, collector.id);
+  const envelope: Envelope = {
+    envelope: 'proofpack.evidence/v1',
+    id,
+    snapshotId: env.snapshotId,
+    collector: collector.id,
+    schema: collector.schema,
+    account: account.id,
+    region,
+    window: task.window
+      ? { start: task.window.start, end: task.window.end }
+      : { start: started.toISOString(), end: ended.toISOString() },
+    // A window gap is about time before this envelope's window; the envelope itself is whole.
+    complete: !envelopeGaps.some((g) => g.kind !== 'window'),
+    provenance: {
+      toolVersion: TOOL_VERSION,
+      callerIdentity: collector.scope === 'local' ? null : env.identity,
+      ...(env.endpointUrl ? { endpoint: env.endpointUrl } : {}),
+      startedAt: started.toISOString(),
+      endedAt: ended.toISOString(),
+      ...(output.source ? { source: output.source } : {}),
+      calls: recorder.summarize(),
+    },
+    recordCount: output.recordCount ?? defaultRecordCount(data),
+    gaps: envelopeGaps,
+    data,
+  };
+  const rel = envelopePath(account.id, region, collector.id);
+  try {
+    validateEnvelope(envelope, rel);
+  } catch (error) {
+    if (!(error instanceof EvidenceValidationError)) throw error;
+    return {
+      gaps: [
+        ...envelopeGaps,
+        { ...gapBase, kind: 'invalid', message: `collected data failed validation and was not written: ${error.message}`, at: ended.toISOString() },
+      ],
+    };
+  }
+  await env.writer.writeFile(rel, canonicalJson(envelope));
+  return { entry: indexEntry(envelope, rel), gaps: envelopeGaps };
+}
+
+function indexEntry(envelope: Envelope, rel: string): SnapshotIndexEntry {
+  return {
+    id: envelope.id,
+    path: rel,
+    collector: envelope.collector,
+    schema: envelope.schema,
+    account: envelope.account,
+    region: envelope.region,
+    window: envelope.window,
+    complete: envelope.complete,
+    recordCount: envelope.recordCount,
+  };
+}
+
+function defaultRecordCount(data: unknown): number {
+  if (Array.isArray(data)) return data.length;
+  if (data && typeof data === 'object') {
+    const lists = Object.values(data).filter(Array.isArray) as unknown[][];
+    if (lists.length > 0) return lists[0].length;
+  }
+  return data === null || data === undefined ? 0 : 1;
+}
+
+function sortGaps(gaps: Gap[]): Gap[] {
+  const key = (g: Gap) => [g.collector, g.account, g.region, g.operation ?? '', g.resource ?? '', g.kind, g.message].join('\u0000');
+  return [...gaps].sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+function metadataFromRun(run: RunParameters, config: Config, byId: Map<string, CallerIdentity | null>): SnapshotMetadata {
+  return {
+    snapshotId: run.snapshotId,
+    runId: run.runId,
+    startedAt: run.startedAt,
+    toolVersion: TOOL_VERSION,
+    organization: config.organization,
+    system: config.system,
+    sources: run.sources,
+    accounts: run.accounts.map((a) => ({ id: a.id, name: a.name, ...(byId.has(a.id) ? { callerIdentity: byId.get(a.id) } : {}) })),
+    regions: run.regions,
+    ...(run.shard ? { shard: run.shard } : {}),
+  };
+}
+
+async function readRunParameters(writer: SnapshotWriter, snapshotId: string): Promise<RunParameters> {
+  const bytes = await writer.readFile(RUN_FILE);
+  const run = JSON.parse(bytes.toString('utf8')) as RunParameters;
+  assertValid('snapshot-run.v1', run, `${snapshotId}/run.json`);
+  return run;
+}
+
+export type { TimeWindow };

@@ -1,0 +1,130 @@
+/* Generated from evidence-schemas/config.schema.json by `npm run gen:types`. Do not edit. */
+
+/**
+ * proofpack.yaml: what to collect, for which period, and where the evidence is kept.
+ */
+export interface ProofpackConfig {
+  /**
+   * Legal name of the service organization, as it appears on the report.
+   */
+  organization: string;
+  /**
+   * Name of the system under audit.
+   */
+  system: string;
+  /**
+   * The observation period, inclusive, in UTC days.
+   */
+  period: {
+    start: string;
+    end: string;
+  };
+  /**
+   * Accounts in scope: a list, or an AWS Organizations query.
+   */
+  accounts: [Account, ...Account[]] | OrganizationAccounts;
+  /**
+   * Regions in scope.
+   *
+   * @minItems 1
+   */
+  regions: [string, ...string[]];
+  /**
+   * Evidence store: a folder (relative to this file) or s3://bucket/prefix.
+   */
+  store: string;
+  /**
+   * Object Lock retention applied to every object written to an S3 store.
+   */
+  storeRetention?: {
+    mode: 'COMPLIANCE' | 'GOVERNANCE';
+    days: number;
+  };
+  /**
+   * Primary/secondary region pairs for recovery (copies, replicas, parity).
+   */
+  regionPairs?: {
+    primary: string;
+    secondary: string;
+  }[];
+  /**
+   * Which resources are in scope. Absent: every resource in the accounts and regions.
+   */
+  scope?: {
+    /**
+     * A resource is in scope when it carries every one of these tags.
+     */
+    tags?: {
+      [k: string]: string;
+    };
+  };
+  /**
+   * Data tagged like this (and its replicas and backup copies) must stay in these regions.
+   */
+  residency?: {
+    tag: {
+      [k: string]: string;
+    };
+    /**
+     * @minItems 1
+     */
+    allowedRegions: [string, ...string[]];
+  }[];
+  targets?: {
+    rtoMinutes?: number;
+    rpoMinutes?: number;
+    backupSuccessRate?: number;
+    minRetentionDays?: number;
+    drTestFrequency?: 'annual' | 'semiannual' | 'quarterly' | 'monthly';
+    copyJobMaxLagHours?: number;
+  };
+  /**
+   * Narrative file (YAML), relative to this file.
+   */
+  narrative?: string;
+  /**
+   * Folder of user diagrams, relative to this file.
+   */
+  diagrams?: string;
+  /**
+   * Folder of DR game-day records (YAML/JSON), relative to this file.
+   */
+  drTests?: string;
+  waivers?: {
+    control: string;
+    /**
+     * Resource id/ARN, * wildcards allowed.
+     */
+    resource: string;
+    reason: string;
+    approver: string;
+    expires: string;
+  }[];
+  /**
+   * An AWS Config aggregator: inventory and history come from it instead of per-account calls.
+   */
+  aggregator?: {
+    name: string;
+    region: string;
+    account?: string;
+  };
+  report?: {
+    paperSize?: 'A4' | 'Letter';
+  };
+  collection?: {
+    concurrency?: number;
+    maxAttempts?: number;
+  };
+}
+export interface Account {
+  id: string;
+  name: string;
+  roleArn?: string;
+}
+export interface OrganizationAccounts {
+  organization: true;
+  roleName: string;
+  include?: string[];
+  exclude?: string[];
+  concurrency?: number;
+}

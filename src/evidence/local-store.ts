@@ -1,0 +1,251 @@
+import { appendFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { StoreError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { sha256Hex } from '../util/hash.js';
+import { MANIFEST_FILE, buildManifest, parseManifest, serializeManifest } from './manifest.js';
+import { isSnapshotId } from './snapshot-id.js';
+import {
+  assertSafeRelativePath,
+  type CommittedSnapshot,
+  type EvidenceStore,
+  type RunLogEntry,
+  type SnapshotWriter,
+  type StoredManifest,
+} from './store.js';
+import type { ChainLink, ManifestFile, SnapshotMetadata } from './types.js';
+
+const PARTIAL = '.partial';
+const LOCK_STALE_MS = 10 * 60_000;
+const LOCK_WAIT_MS = 60_000;
+
+/**
+ * The default evidence store: a folder. `snapshots/<id>.partial/` while a snapshot is written,
+ * renamed to `snapshots/<id>/` once its manifest (written last) is in place.
+ */
+export class LocalEvidenceStore implements EvidenceStore {
+  readonly location: string;
+  private readonly snapshotsDir: string;
+
+  constructor(root: string) {
+    this.location = path.resolve(root);
+    this.snapshotsDir = path.join(this.location, 'snapshots');
+  }
+
+  async listSnapshotIds(): Promise<string[]> {
+    const names = await readdirIfExists(this.snapshotsDir);
+    const ids: string[] = [];
+    for (const name of names) {
+      if (!isSnapshotId(name)) continue;
+      if (await exists(path.join(this.snapshotsDir, name, MANIFEST_FILE))) ids.push(name);
+    }
+    return ids.sort();
+  }
+
+  async listPartialSnapshotIds(): Promise<string[]> {
+    const names = await readdirIfExists(this.snapshotsDir);
+    return names
+      .filter((n) => n.endsWith(PARTIAL) && isSnapshotId(n.slice(0, -PARTIAL.length)))
+      .map((n) => n.slice(0, -PARTIAL.length))
+      .sort();
+  }
+
+  async readManifest(snapshotId: string): Promise<StoredManifest> {
+    const file = path.join(this.snapshotDir(snapshotId), MANIFEST_FILE);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      throw new StoreError(`${file}: cannot read the snapshot manifest (${(error as Error).message})`, { cause: error });
+    }
+    return { manifest: parseManifest(bytes, file), bytes, sha256: sha256Hex(bytes) };
+  }
+
+  async readSnapshotFile(snapshotId: string, relPath: string): Promise<Buffer> {
+    assertSafeRelativePath(relPath);
+    const file = path.join(this.snapshotDir(snapshotId), relPath);
+    try {
+      return await readFile(file);
+    } catch (error) {
+      throw new StoreError(`${file}: cannot read (${(error as Error).message})`, { cause: error });
+    }
+  }
+
+  async listSnapshotFiles(snapshotId: string): Promise<string[]> {
+    return listFilesRecursive(this.snapshotDir(snapshotId));
+  }
+
+  async beginSnapshot(id: string, options: { resume?: boolean } = {}): Promise<SnapshotWriter> {
+    if (!isSnapshotId(id)) throw new StoreError(`invalid snapshot id ${JSON.stringify(id)}`);
+    const partialDir = path.join(this.snapshotsDir, id + PARTIAL);
+    const finalDir = this.snapshotDir(id);
+    if (await exists(finalDir)) throw new StoreError(`${finalDir} already exists: snapshot ids are never reused`);
+    const files = new Map<string, ManifestFile>();
+    if (options.resume) {
+      if (!(await exists(partialDir))) throw new StoreError(`${partialDir}: no partial snapshot to resume`);
+      for (const rel of await listFilesRecursive(partialDir)) {
+        const bytes = await readFile(path.join(partialDir, rel));
+        files.set(rel, { path: rel, sha256: sha256Hex(bytes), size: bytes.length });
+      }
+    } else {
+      await mkdir(this.snapshotsDir, { recursive: true });
+      try {
+        await mkdir(partialDir);
+      } catch (error) {
+        throw new StoreError(`${partialDir}: cannot start a snapshot (${(error as Error).message})`, { cause: error });
+      }
+    }
+    return new LocalSnapshotWriter(this, id, partialDir, finalDir, files);
+  }
+
+  async appendRunLog(entry: RunLogEntry): Promise<void> {
+    await mkdir(this.location, { recursive: true });
+    // One write call per line: O_APPEND keeps concurrent lines whole.
+    await appendFile(path.join(this.location, 'runs.jsonl'), JSON.stringify(entry) + '\n', 'utf8');
+  }
+
+  async readRunLog(): Promise<RunLogEntry[]> {
+    let text: string;
+    try {
+      text = await readFile(path.join(this.location, 'runs.jsonl'), 'utf8');
+    } catch {
+      return [];
+    }
+    return text
+      .split('\n')
+      .filter((line) => line.trim())
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as RunLogEntry];
+        } catch {
+          return [];
+        }
+      });
+  }
+
+  /** The newest committed snapshot by commit time: what a new manifest chains to. */
+  async chainHead(): Promise<ChainLink | null> {
+    let head: { link: ChainLink; createdAt: string } | null = null;
+    for (const id of await this.listSnapshotIds()) {
+      const { manifest, sha256 } = await this.readManifest(id);
+      const key = manifest.createdAt;
+      if (!head || key > head.createdAt || (key === head.createdAt && id > head.link.snapshotId)) {
+        head = { link: { snapshotId: id, manifestSha256: sha256 }, createdAt: key };
+      }
+    }
+    return head?.link ?? null;
+  }
+
+  /** Serializes commits so that two snapshots never chain to the same predecessor. */
+  async withLock<T>(task: () => Promise<T>): Promise<T> {
+    await mkdir(this.location, { recursive: true });
+    const lock = path.join(this.location, '.lock');
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        const handle = await open(lock, 'wx');
+        await handle.writeFile(JSON.stringify({ pid: process.pid, at: new Date().toISOString() }));
+        await handle.close();
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const info = await stat(lock).catch(() => undefined);
+        if (info && Date.now() - info.mtimeMs > LOCK_STALE_MS) {
+          await rm(lock, { force: true });
+          continue;
+        }
+        if (Date.now() > deadline) {
+          throw new StoreError(`${lock}: another proofpack run holds the store lock; remove the file if no run is active`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    try {
+      return await task();
+    } finally {
+      await rm(lock, { force: true });
+    }
+  }
+
+  snapshotDir(snapshotId: string): string {
+    if (!isSnapshotId(snapshotId)) throw new StoreError(`invalid snapshot id ${JSON.stringify(snapshotId)}`);
+    return path.join(this.snapshotsDir, snapshotId);
+  }
+}
+
+class LocalSnapshotWriter implements SnapshotWriter {
+  constructor(
+    private readonly store: LocalEvidenceStore,
+    readonly snapshotId: string,
+    private readonly partialDir: string,
+    private readonly finalDir: string,
+    private readonly files: Map<string, ManifestFile>,
+  ) {}
+
+  writtenFiles(): string[] {
+    return [...this.files.keys()].sort();
+  }
+
+  async writeFile(relPath: string, data: string | Uint8Array): Promise<ManifestFile> {
+    assertSafeRelativePath(relPath);
+    if (relPath === MANIFEST_FILE) throw new StoreError('manifest.json is written by commit()');
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    await writeFileAtomic(path.join(this.partialDir, relPath), bytes);
+    const entry = { path: relPath, sha256: sha256Hex(bytes), size: bytes.length };
+    this.files.set(relPath, entry);
+    return entry;
+  }
+
+  async readFile(relPath: string): Promise<Buffer> {
+    assertSafeRelativePath(relPath);
+    return readFile(path.join(this.partialDir, relPath));
+  }
+
+  async commit(metadata: SnapshotMetadata, options: { createdAt?: Date } = {}): Promise<CommittedSnapshot> {
+    if (metadata.snapshotId !== this.snapshotId) throw new StoreError(`commit of ${this.snapshotId} got metadata for ${metadata.snapshotId}`);
+    return this.store.withLock(async () => {
+      const previous = await this.store.chainHead();
+      const manifest = buildManifest(metadata, [...this.files.values()], previous, (options.createdAt ?? new Date()).toISOString());
+      const { bytes, sha256 } = serializeManifest(manifest);
+      await writeFileAtomic(path.join(this.partialDir, MANIFEST_FILE), bytes);
+      await rename(this.partialDir, this.finalDir);
+      return { manifest, bytes, sha256, location: this.finalDir };
+    });
+  }
+
+  async suspend(): Promise<void> {
+    // Nothing to do: the partial folder stays for `collect --resume`.
+  }
+
+  async abort(): Promise<void> {
+    await rm(this.partialDir, { recursive: true, force: true });
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readdirIfExists(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new StoreError(`${dir}: cannot list (${(error as Error).message})`, { cause: error });
+  }
+}
+
+async function listFilesRecursive(root: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(path.join(root, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await listFilesRecursive(root, rel)));
+    else if (!entry.name.startsWith('.') || !entry.name.endsWith('.tmp')) out.push(rel);
+  }
+  return out.sort();
+}
