@@ -70,12 +70,13 @@ export function parseConfig(text: string, options: { file: string; configPath?: 
   const issue = (p: Array<string | number>, message: string) =>
     issues.push({ file, path: formatPath(p), line: lineOfPath(doc, p, lineOf), message });
 
-  coerceAccountIds(raw as Record<string, unknown>, issue);
+  const coerced = coerceAccountIds(raw as Record<string, unknown>, issue);
   const validate = configValidator();
   if (!validate(raw)) {
     for (const e of simplifyErrors(validate.errors ?? [], raw)) {
-      const { at, message } = describeError(e);
-      issue(at, message);
+      if (coerced.has(e.instancePath)) continue; // already explained by coerceAccountIds
+      const { at, message, lineAt } = describeError(e);
+      issues.push({ file, path: formatPath(at), line: lineOfPath(doc, lineAt ?? at, lineOf), message });
     }
   }
   semanticChecks(raw as Partial<ProofpackConfig>, issue);
@@ -103,13 +104,18 @@ export function parseConfig(text: string, options: { file: string; configPath?: 
   return { config, warnings: collectWarnings(config) };
 }
 
-/** YAML reads an unquoted 12-digit account id as a number; accept it, and explain other numbers. */
-function coerceAccountIds(raw: Record<string, unknown>, issue: (p: Array<string | number>, m: string) => void): void {
+/**
+ * YAML reads an unquoted 12-digit account id as a number; accept it, and explain other numbers.
+ * Returns the JSON pointers already reported, so the schema's own message is not repeated.
+ */
+function coerceAccountIds(raw: Record<string, unknown>, issue: (p: Array<string | number>, m: string) => void): Set<string> {
+  const reported = new Set<string>();
   const fix = (value: unknown, at: Array<string | number>): unknown => {
     if (typeof value !== 'number') return value;
     const digits = String(value);
     if (/^\d{12}$/.test(digits)) return digits;
     issue(at, `${digits} is not a 12-digit account id; write account ids in quotes ("012345678901") so leading zeros are kept`);
+    reported.add('/' + at.join('/'));
     return value;
   };
   if (Array.isArray(raw.accounts)) {
@@ -119,11 +125,17 @@ function coerceAccountIds(raw: Record<string, unknown>, issue: (p: Array<string 
   }
   const agg = raw.aggregator as Record<string, unknown> | undefined;
   if (agg && typeof agg === 'object' && 'account' in agg) agg.account = fix(agg.account, ['aggregator', 'account']);
+  return reported;
 }
 
 /** For `accounts` (a list or an organization query), keep only the errors of the form the user wrote. */
 function simplifyErrors(errors: ErrorObject[], raw: unknown): ErrorObject[] {
-  const isList = Array.isArray((raw as Record<string, unknown>).accounts);
+  const accounts = (raw as Record<string, unknown>).accounts;
+  if (accounts !== undefined && (accounts === null || typeof accounts !== 'object')) {
+    // Neither form: one line that names both.
+    return errors.filter((e) => !e.instancePath.startsWith('/accounts') || (e.keyword === 'oneOf' && e.instancePath === '/accounts'));
+  }
+  const isList = Array.isArray(accounts);
   const otherForm = isList
     ? ['#/properties/accounts/oneOf/1', '#/definitions/organizationAccounts']
     : ['#/properties/accounts/oneOf/0', '#/definitions/account'];
@@ -132,7 +144,7 @@ function simplifyErrors(errors: ErrorObject[], raw: unknown): ErrorObject[] {
   return kept.filter((e) => !(e.keyword === 'oneOf' && e.instancePath === '/accounts' && specific));
 }
 
-function describeError(e: ErrorObject): { at: Array<string | number>; message: string } {
+function describeError(e: ErrorObject): { at: Array<string | number>; message: string; lineAt?: Array<string | number> } {
   const at = pointerToSegments(e.instancePath);
   const params = e.params as Record<string, unknown>;
   const value = (e as ErrorObject & { data?: unknown }).data;
@@ -143,7 +155,11 @@ function describeError(e: ErrorObject): { at: Array<string | number>; message: s
       const key = String(params.additionalProperty);
       const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const guess = closest(key, known);
-      return { at, message: `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}${known.length ? `; expected one of ${known.join(', ')}` : ''}` };
+      return {
+        at,
+        lineAt: [...at, key],
+        message: `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}${known.length ? `; expected one of ${known.join(', ')}` : ''}`,
+      };
     }
     case 'format':
       if (params.format === 'aws-region') return { at, message: `${JSON.stringify(value)} is not an AWS region` };
@@ -164,7 +180,7 @@ function describeError(e: ErrorObject): { at: Array<string | number>; message: s
     case 'minLength':
       return { at, message: params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters` };
     case 'uniqueItems':
-      return { at, message: `lists the same value twice (items ${String(params.j)} and ${String(params.i)})` };
+      return { at, message: `lists the same value twice (items ${Math.min(Number(params.i), Number(params.j))} and ${Math.max(Number(params.i), Number(params.j))})` };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -181,12 +197,16 @@ function describeError(e: ErrorObject): { at: Array<string | number>; message: s
 
 /** Checks the schema cannot express. Each runs only on the parts that are well-formed. */
 function semanticChecks(c: Partial<ProofpackConfig>, issue: (p: Array<string | number>, m: string) => void): void {
-  const isDate = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+  const isDate = (v: unknown): v is string => {
+    if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+    const d = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+  };
   const period = c.period;
   if (period && isDate(period.start) && isDate(period.end) && period.end < period.start) {
     issue(['period'], `end ${period.end} is before start ${period.start}`);
   }
-  const regions = new Set(Array.isArray(c.regions) ? c.regions : []);
+  const regions = new Set(Array.isArray(c.regions) ? c.regions.filter((r) => typeof r === 'string' && isAwsRegion(r)) : []);
   if (Array.isArray(c.regionPairs) && regions.size > 0) {
     c.regionPairs.forEach((pair, i) => {
       if (!pair || typeof pair !== 'object') return;

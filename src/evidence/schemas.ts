@@ -63,7 +63,8 @@ export function schemaValidator(schemaId: string): ValidateFunction {
 
 export function describeAjvErrors(errors: ErrorObject[] | null | undefined, root = ''): string[] {
   return (errors ?? []).map((e) => {
-    const where = root + jsonPointerToPath(e.instancePath);
+    const inner = jsonPointerToPath(e.instancePath);
+    const where = !root ? inner : !inner ? root : inner.startsWith('[') ? root + inner : `${root}.${inner}`;
     const detail =
       e.keyword === 'additionalProperties'
         ? `unexpected property "${(e.params as { additionalProperty: string }).additionalProperty}"`

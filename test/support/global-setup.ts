@@ -15,6 +15,7 @@ export default function globalSetup(): void {
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_PROFILE: '',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   delete process.env.AWS_ENDPOINT_URL;
   delete process.env.AWS_PROFILE;
