@@ -126,5 +126,8 @@ export interface OrganizationAccounts {
   roleName: string;
   include?: string[];
   exclude?: string[];
+  /**
+   * Accounts collected at once (default 4).
+   */
   concurrency?: number;
 }
