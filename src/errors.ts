@@ -96,6 +96,14 @@ export class VerificationError extends Error {
   }
 }
 
+/** A document could not be rendered (no usable Chromium, a malformed document model, a browser failure). */
+export class RenderError extends Error {
+  override name = 'RenderError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 /** Bad command-line usage. Exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
