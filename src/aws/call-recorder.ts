@@ -14,7 +14,8 @@ export interface RawCall {
   errorCode?: string;
 }
 
-const PAGINATION_KEYS = new Set(['NextToken', 'nextToken', 'Marker', 'ContinuationToken', 'PaginationToken', 'StartingToken', 'NextMarker']);
+// ExclusiveStartTableName: DynamoDB ListTables pages by the last table name of the previous page.
+const PAGINATION_KEYS = new Set(['NextToken', 'nextToken', 'Marker', 'ContinuationToken', 'PaginationToken', 'StartingToken', 'NextMarker', 'ExclusiveStartTableName']);
 
 /**
  * Collects the calls one collector run makes. The SDK middleware finds the current recorder
