@@ -1,4 +1,5 @@
-import { appendFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { appendFile, link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StoreError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -7,6 +8,8 @@ import { MANIFEST_FILE, buildManifest, parseManifest, serializeManifest } from '
 import { isSnapshotId } from './snapshot-id.js';
 import {
   assertSafeRelativePath,
+  assertStoreFilePath,
+  type BeginSnapshotOptions,
   type CommittedSnapshot,
   type EvidenceStore,
   type RunLogEntry,
@@ -75,19 +78,21 @@ export class LocalEvidenceStore implements EvidenceStore {
     return listFilesRecursive(this.snapshotDir(snapshotId));
   }
 
-  async beginSnapshot(id: string, options: { resume?: boolean } = {}): Promise<SnapshotWriter> {
+  async beginSnapshot(id: string, options: BeginSnapshotOptions = {}): Promise<SnapshotWriter> {
     if (!isSnapshotId(id)) throw new StoreError(`invalid snapshot id ${JSON.stringify(id)}`);
     const partialDir = path.join(this.snapshotsDir, id + PARTIAL);
     const finalDir = this.snapshotDir(id);
     if (await exists(finalDir)) throw new StoreError(`${finalDir} already exists: snapshot ids are never reused`);
     const files = new Map<string, ManifestFile>();
+    if (options.join) await mkdir(partialDir, { recursive: true });
+    // Local files are cheap to re-read, so `knownFiles` is not needed: every file is hashed again.
     if (options.resume) {
       if (!(await exists(partialDir))) throw new StoreError(`${partialDir}: no partial snapshot to resume`);
       for (const rel of await listFilesRecursive(partialDir)) {
         const bytes = await readFile(path.join(partialDir, rel));
         files.set(rel, { path: rel, sha256: sha256Hex(bytes), size: bytes.length });
       }
-    } else {
+    } else if (!options.join) {
       await mkdir(this.snapshotsDir, { recursive: true });
       try {
         await mkdir(partialDir);
@@ -121,6 +126,46 @@ export class LocalEvidenceStore implements EvidenceStore {
           return [];
         }
       });
+  }
+
+  async readStoreFile(relPath: string): Promise<Buffer | null> {
+    assertStoreFilePath(relPath);
+    try {
+      return await readFile(path.join(this.location, relPath));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new StoreError(`${path.join(this.location, relPath)}: cannot read (${(error as Error).message})`, { cause: error });
+    }
+  }
+
+  async writeStoreFile(relPath: string, data: string | Uint8Array, options: { ifAbsent?: boolean } = {}): Promise<boolean> {
+    assertStoreFilePath(relPath);
+    const file = path.join(this.location, relPath);
+    if (!options.ifAbsent) {
+      await writeFileAtomic(file, data);
+      return true;
+    }
+    // Create-if-absent with the whole content at once: write a temporary file, then link() it to
+    // the name, which fails if the name exists (atomic on POSIX file systems).
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+    await writeFileAtomic(tmp, data);
+    try {
+      await link(tmp, file);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw new StoreError(`${file}: cannot create (${(error as Error).message})`, { cause: error });
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  async listStoreFiles(prefix: string): Promise<string[]> {
+    assertStoreFilePath(prefix);
+    const dir = path.join(this.location, prefix);
+    if (!(await exists(dir))) return [];
+    return (await listFilesRecursive(dir)).map((rel) => `${prefix.replace(/\/+$/, '')}/${rel}`);
   }
 
   /** The newest committed snapshot by commit time: what a new manifest chains to. */

@@ -56,12 +56,40 @@ export interface EvidenceStore {
   readSnapshotFile(snapshotId: string, relPath: string): Promise<Buffer>;
   /** Lists the files actually present in a snapshot (to detect files the manifest does not name). */
   listSnapshotFiles(snapshotId: string): Promise<string[]>;
-  /** Starts a snapshot; with `resume`, reopens the partial one of that id. */
-  beginSnapshot(snapshotId: string, options?: { resume?: boolean }): Promise<SnapshotWriter>;
+  /** Starts a snapshot; with `resume`, reopens the partial one of that id (see BeginSnapshotOptions). */
+  beginSnapshot(snapshotId: string, options?: BeginSnapshotOptions): Promise<SnapshotWriter>;
   /** Ids of partial (uncommitted) snapshots, newest last, for `collect --resume`. */
   listPartialSnapshotIds(): Promise<string[]>;
   appendRunLog(entry: RunLogEntry): Promise<void>;
   readRunLog(): Promise<RunLogEntry[]>;
+  /**
+   * Files of the store that belong to no snapshot: the parts of a sharded run
+   * (`shards/<runId>/…`, src/evidence/shards.ts). Paths are relative to the store, never under
+   * `snapshots/`. Null when the file does not exist.
+   */
+  readStoreFile(relPath: string): Promise<Buffer | null>;
+  /**
+   * Writes a store file. With `ifAbsent`, creates it atomically only if it does not exist yet and
+   * returns false when it did (the first of several concurrent writers wins); otherwise replaces it.
+   */
+  writeStoreFile(relPath: string, data: string | Uint8Array, options?: { ifAbsent?: boolean }): Promise<boolean>;
+  /** Store files under a folder, as paths relative to the store, sorted. */
+  listStoreFiles(prefix: string): Promise<string[]>;
+}
+
+export interface BeginSnapshotOptions {
+  /** Reopen the partial snapshot of that id: every file already in it is kept and hashed. */
+  resume?: boolean;
+  /**
+   * Several writers (the shards of one run) write into one partial snapshot: create it if it does
+   * not exist, open it if it does. Without `resume`, files other writers wrote are not hashed.
+   */
+  join?: boolean;
+  /**
+   * With `resume`: hashes the caller already knows (files each shard wrote and recorded), so a store
+   * where re-reading is costly (S3) need not download them again. A file whose size differs is re-read.
+   */
+  knownFiles?: readonly ManifestFile[];
 }
 
 /** Relative paths inside a snapshot must stay inside it. */
@@ -73,5 +101,13 @@ export function assertSafeRelativePath(relPath: string): void {
     relPath.split('/').some((part) => part === '' || part === '.' || part === '..')
   ) {
     throw new Error(`unsafe path inside a snapshot: ${JSON.stringify(relPath)}`);
+  }
+}
+
+/** Store files (outside snapshots) must stay inside the store and out of `snapshots/`. */
+export function assertStoreFilePath(relPath: string): void {
+  assertSafeRelativePath(relPath.replace(/\/+$/, ''));
+  if (relPath === 'snapshots' || relPath.startsWith('snapshots/')) {
+    throw new Error(`store files are not written inside snapshots/: ${JSON.stringify(relPath)}`);
   }
 }

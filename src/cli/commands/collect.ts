@@ -1,6 +1,8 @@
 import { collectSnapshot, CollectionInterruptedError } from '../../collectors/run-collection.js';
-import { ExitCode, UsageError } from '../../errors.js';
-import { openStore } from '../../evidence/open-store.js';
+import { CollectorError, ExitCode, UsageError } from '../../errors.js';
+import { closeStore, openStore } from '../../evidence/open-store.js';
+import type { MergeResult } from '../../evidence/shards.js';
+import type { EvidenceStore } from '../../evidence/store.js';
 import type { Gap } from '../../evidence/types.js';
 import type { CliIo } from '../io.js';
 import { collectProgressReporter } from '../progress.js';
@@ -18,8 +20,8 @@ export function parseShard(value: unknown): { index: number; count: number } | u
 /** `proofpack collect`: one snapshot; exit 0, or 3 with --strict when gaps were recorded. */
 export async function runCollect(io: CliIo, options: Record<string, unknown>): Promise<number> {
   const config = await loadConfigForCli(io, options.config, { quiet: Boolean(options.json) });
-  const store = openStore(config);
   const endpointUrl = (options.endpointUrl as string | undefined) ?? (io.env.AWS_ENDPOINT_URL || undefined);
+  const store = openStore(config, { endpointUrl: (options.endpointUrl as string | undefined) ?? (io.env.AWS_ENDPOINT_URL_S3 || endpointUrl) });
   const only = options.only ? String(options.only).split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   const shard = parseShard(options.shard);
   const controller = new AbortController();
@@ -39,7 +41,7 @@ export async function runCollect(io: CliIo, options: Record<string, unknown>): P
     });
     const exitCode = options.strict && result.gaps.length > 0 ? ExitCode.gapsOrFailures : ExitCode.ok;
     await store.appendRunLog({
-      runId: result.snapshotId,
+      runId: result.runId,
       command: 'collect',
       startedAt: result.startedAt,
       endedAt: result.endedAt,
@@ -49,10 +51,37 @@ export async function runCollect(io: CliIo, options: Record<string, unknown>): P
       exitCode,
       ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
     });
+    const merged = result.shard?.merged;
+    if (merged?.status === 'merged') await appendMergeLog(store, merged, new Date().toISOString());
     if (options.json) {
-      printJson(io, { snapshotId: result.snapshotId, path: result.path, manifestSha256: result.manifestSha256, envelopes: result.envelopes, records: result.records, calls: result.calls, gaps: result.gaps });
+      printJson(io, {
+        snapshotId: result.snapshotId,
+        runId: result.runId,
+        path: result.path,
+        manifestSha256: result.manifestSha256,
+        envelopes: result.envelopes,
+        records: result.records,
+        calls: result.calls,
+        gaps: result.gaps,
+        notes: result.notes,
+        ...(result.shard
+          ? { shard: { part: result.shard.shard, merged: Boolean(merged), waitingFor: result.shard.waitingFor, mergingElsewhere: result.shard.mergingElsewhere } }
+          : {}),
+      });
     } else {
-      io.stdout(`snapshot ${result.snapshotId} written to ${result.path}\n`);
+      for (const note of result.notes) io.stderr(`note: ${note}\n`);
+      if (result.shard && !merged) {
+        io.stdout(`shard ${result.shard.shard} of run ${result.runId} written into snapshot ${result.snapshotId} (not visible until merged)\n`);
+        io.stdout(
+          result.shard.mergingElsewhere
+            ? '  every shard is done; another process is merging the run\n'
+            : `  waiting for ${result.shard.waitingFor.join(', ')}; the last shard to finish merges (or: proofpack merge --run-id ${result.runId})\n`,
+        );
+      } else if (merged) {
+        io.stdout(`shard ${result.shard!.shard} finished last: run ${result.runId} (${merged.shards} shards) merged into snapshot ${result.snapshotId} at ${result.path}\n`);
+      } else {
+        io.stdout(`snapshot ${result.snapshotId} written to ${result.path}\n`);
+      }
       io.stdout(`  ${plural(result.envelopes, 'evidence file')}, ${plural(result.records, 'record')}, ${plural(result.calls, 'API call')}, ${((Date.parse(result.endedAt) - Date.parse(result.startedAt)) / 1000).toFixed(1)} s\n`);
       if (result.gaps.length > 0) {
         io.stdout(`  ${plural(result.gaps.length, 'gap')}:\n`);
@@ -64,6 +93,23 @@ export async function runCollect(io: CliIo, options: Record<string, unknown>): P
     }
     return exitCode;
   } catch (error) {
+    if (error instanceof CollectorError) {
+      // The run could not start collecting (e.g. the organization's accounts could not be listed).
+      io.stderr(`proofpack collect: ${error.message}\n`);
+      await store.appendRunLog({
+        runId: (options.runId as string | undefined) ?? 'unknown',
+        command: 'collect',
+        startedAt: startedAt.toISOString(),
+        endedAt: new Date().toISOString(),
+        snapshotId: null,
+        sources: only ?? [],
+        gaps: 0,
+        exitCode: ExitCode.internal,
+        ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
+        message: error.message,
+      });
+      return ExitCode.internal;
+    }
     if (error instanceof CollectionInterruptedError) {
       io.stderr(`\nproofpack: ${error.message}\n`);
       await store.appendRunLog({
@@ -82,7 +128,23 @@ export async function runCollect(io: CliIo, options: Record<string, unknown>): P
     throw error;
   } finally {
     process.removeListener('SIGINT', onSignal);
+    closeStore(store);
   }
+}
+
+/** The run log line of a merged sharded run: what makes the run count as done for the schedule. */
+export async function appendMergeLog(store: EvidenceStore, merged: MergeResult, endedAt: string): Promise<void> {
+  await store.appendRunLog({
+    runId: merged.runId,
+    command: 'merge',
+    startedAt: merged.startedAt,
+    endedAt,
+    snapshotId: merged.snapshotId,
+    sources: merged.sources,
+    gaps: merged.gaps.length,
+    exitCode: ExitCode.ok,
+    message: `${merged.shards} shards merged`,
+  });
 }
 
 export function describeGap(gap: Gap): string {
