@@ -107,8 +107,6 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
   const startedAt = now();
   const gaps: Gap[] = [];
   try {
-    // People's files first, before any AWS call or snapshot folder: bad input stops the run (exit 2).
-    for (const collector of selected) await collector.preflight?.(config);
     const resolved = await resolveAccounts(config, factory, { shard: options.shard, now });
     gaps.push(...resolved.gaps);
     const accounts = resolved.accounts;
