@@ -111,6 +111,21 @@ export interface ProofpackConfig {
   report?: {
     paperSize?: 'A4' | 'Letter';
   };
+  /**
+   * The collect runs you have scheduled (deploy/, docs/SCHEDULING.md). A day, week or month of the period without a successful run of a schedule is a missed run in the coverage ledger.
+   */
+  schedules?: {
+    name: string;
+    cadence: 'daily' | 'weekly' | 'monthly';
+    /**
+     * The scheduled command's `collect --only` words (e.g. [jobs, events]); absent: a full collect.
+     */
+    only?: string[];
+    /**
+     * Hours after a slot ends before a missing run counts (default 12).
+     */
+    graceHours?: number;
+  }[];
   collection?: {
     concurrency?: number;
     maxAttempts?: number;
