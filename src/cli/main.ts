@@ -12,7 +12,10 @@ import {
 import { TOOL_VERSION } from '../version.js';
 import { runCollect } from './commands/collect.js';
 import { runInit } from './commands/init.js';
+import { runKeygen } from './commands/keygen.js';
 import { runMerge } from './commands/merge.js';
+import { runSample } from './commands/sample.js';
+import { runVerify } from './commands/verify.js';
 import { processIo, type CliIo } from './io.js';
 
 /** A command whose issue has not landed yet: says so and exits 2. */
@@ -30,10 +33,10 @@ export const commandHandlers: Record<string, (io: CliIo, args: unknown[], option
   coverage: notYetImplemented('coverage'),
   evaluate: notYetImplemented('evaluate'),
   report: notYetImplemented('report'),
-  verify: notYetImplemented('verify'),
-  sample: notYetImplemented('sample'),
+  verify: (io, args, options) => runVerify(io, args, options),
+  sample: (io, _args, options) => runSample(io, options),
   demo: notYetImplemented('demo'),
-  keygen: notYetImplemented('keygen'),
+  keygen: (io, _args, options) => runKeygen(io, options),
   merge: (io, _args, options) => runMerge(io, options),
 };
 
@@ -122,6 +125,7 @@ Docs: README.md, docs/ARCHITECTURE.md.`,
     .option('--size <n>', 'sample size')
     .option('--seed <seed>', 'seed; the same seed draws the same rows')
     .option('--bundle <zip>', 'take the population from this bundle')
+    .option('--csv <file>', 'take the population from this CSV file (e.g. unzipped from a bundle)')
     .addOption(new Option('-c, --config <file>', 'take the population from this config\'s store'))
     .option('--out <file>', 'write the sample CSV here (default: stdout)')
     .option('--suggest', 'show suggested sample sizes by control frequency')
