@@ -272,7 +272,7 @@ function readEnvelope(
     return false;
   }
   if (kindOf.get(envelope.collector) === 'windowed') {
-    for (const record of listRecords(envelope.data)) {
+    for (const record of listRecords(envelope.data, envelope.collector)) {
       builder.addRecord(envelope.collector, {
         record,
         key: recordKey(record) ?? JSON.stringify(record),

@@ -20,8 +20,21 @@ export const KNOWN_WINDOWED_SOURCES: Readonly<Record<string, { retentionDays: nu
  */
 const ID_FIELDS = ['BackupJobId', 'CopyJobId', 'RestoreJobId', 'EventId', 'JobId'] as const;
 
-/** The records of a windowed envelope's data: the data itself when it is a list, else its first list property. */
-export function listRecords(data: unknown): unknown[] {
+/**
+ * The records of a windowed envelope's data. Backup jobs are `data.jobs`, CloudTrail events
+ * `data.events`; Config history nests items per resource (`data.resources[].items[]`, each item
+ * naming its resource), so its records are the items. Otherwise: the data itself when it is a
+ * list, else its first list property.
+ */
+export function listRecords(data: unknown, collector = ''): unknown[] {
+  if (collector === 'config.history') {
+    const resources = (data as { resources?: Array<{ items?: unknown[] | null }> } | null)?.resources ?? [];
+    return resources.flatMap((r) => r.items ?? []);
+  }
+  if (data && typeof data === 'object' && !Array.isArray(data)) {
+    const named = (data as Record<string, unknown>)[collector === 'cloudtrail.events' ? 'events' : 'jobs'];
+    if (Array.isArray(named)) return named;
+  }
   if (Array.isArray(data)) return data;
   if (data && typeof data === 'object') {
     for (const value of Object.values(data)) if (Array.isArray(value)) return value;

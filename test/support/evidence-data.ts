@@ -82,3 +82,61 @@ export function planRule(name: string, overrides: Record<string, unknown> = {}, 
     ...overrides,
   };
 }
+
+/** One AWS Config configuration item as config.history keeps it: AWS's strings plus the decoded copies. */
+export function configItem(
+  resourceType: string,
+  resourceId: string,
+  captureTime: string,
+  options: { configuration?: unknown; supplementary?: Record<string, unknown>; status?: string; region?: string; account?: string; tags?: Record<string, string> } = {},
+): Record<string, unknown> {
+  const supplementary = options.supplementary ?? {};
+  return {
+    version: '1.3',
+    accountId: options.account ?? ACCOUNT,
+    configurationItemCaptureTime: captureTime,
+    configurationItemStatus: options.status ?? 'OK',
+    configurationStateId: String(Date.parse(captureTime)),
+    resourceType,
+    resourceId,
+    resourceName: resourceId,
+    awsRegion: options.region ?? 'us-east-1',
+    ...(options.tags ? { tags: options.tags } : {}),
+    configuration: options.configuration === undefined ? null : JSON.stringify(options.configuration),
+    supplementaryConfiguration: Object.fromEntries(Object.entries(supplementary).map(([k, v]) => [k, JSON.stringify(v)])),
+    configurationParsed: options.configuration ?? null,
+    supplementaryConfigurationParsed: supplementary,
+  };
+}
+
+/** config.history data: items grouped per resource, oldest first. */
+export function historyData(items: Array<Record<string, unknown>>): Record<string, unknown> {
+  const byResource = new Map<string, Array<Record<string, unknown>>>();
+  for (const item of items) {
+    const key = `${String(item.resourceType)}|${String(item.resourceId)}`;
+    byResource.set(key, [...(byResource.get(key) ?? []), item]);
+  }
+  const types = [...new Set(items.map((i) => String(i.resourceType)))].sort();
+  return {
+    resourceTypes: types,
+    unlistedTypes: [],
+    resources: [...byResource.entries()].map(([key, list]) => ({
+      resourceType: key.split('|')[0],
+      resourceId: key.split('|')[1],
+      startState: 'baseline',
+      items: [...list].sort((a, b) => String(a.configurationItemCaptureTime).localeCompare(String(b.configurationItemCaptureTime))),
+    })),
+  };
+}
+
+/** An S3 bucket's Config item: versioning and (unless `replication: null`) replication to `<name>-replica`. */
+export function s3BucketItem(name: string, captureTime: string, options: { versioning?: string; replication?: boolean; status?: string } = {}): Record<string, unknown> {
+  const supplementary: Record<string, unknown> = { BucketVersioningConfiguration: { status: options.versioning ?? 'Enabled', isMfaDeleteEnabled: null } };
+  if (options.replication !== false) {
+    supplementary.BucketReplicationConfiguration = {
+      roleARN: `arn:aws:iam::${ACCOUNT}:role/replication`,
+      rules: [{ id: 'to-west', status: 'Enabled', destinationConfig: { bucketARN: `arn:aws:s3:::${name}-replica` } }],
+    };
+  }
+  return configItem('AWS::S3::Bucket', name, captureTime, { configuration: { name }, supplementary, status: options.status, tags: { soc2: 'in-scope' } });
+}

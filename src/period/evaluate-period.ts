@@ -1,0 +1,37 @@
+import type { Config } from '../config/types.js';
+import { CONTROLS } from '../controls/index.js';
+import { evaluateControls } from '../controls/evaluate-controls.js';
+import type { Control, Evaluation } from '../controls/types.js';
+import { buildCoverageLedger } from '../coverage/build-ledger.js';
+import { missedRunEvidence } from '../coverage/missed-runs.js';
+import type { CoverageLedger } from '../coverage/types.js';
+import type { EvidenceStore } from '../evidence/store.js';
+import { loadPeriod, type LoadPeriodOptions } from './load-period.js';
+import type { PeriodView } from './types.js';
+
+export interface PeriodEvaluation {
+  view: PeriodView;
+  coverage: CoverageLedger;
+  evaluation: Evaluation;
+}
+
+/**
+ * The whole evaluate stage: load and verify the period's snapshots, build the coverage ledger,
+ * evaluate every control. `proofpack evaluate`, `coverage` and `report` call this; the view is
+ * returned too so the report can build the System Description from the same evidence.
+ */
+export async function evaluatePeriod(
+  config: Config,
+  options: { store: EvidenceStore; controls?: readonly Control[] } & LoadPeriodOptions,
+): Promise<PeriodEvaluation> {
+  const view = await loadPeriod(options.store, config, options);
+  const coverage = await buildLedgerFor(view, config, options.store);
+  const evaluation = evaluateControls(view, coverage, config, options.controls ?? CONTROLS);
+  return { view, coverage, evaluation };
+}
+
+/** The coverage ledger of a loaded period (with the run log's missed runs, once issue 8 provides them). */
+export async function buildLedgerFor(view: PeriodView, config: Pick<Config, 'regions' | 'period'>, store: EvidenceStore): Promise<CoverageLedger> {
+  const missed = missedRunEvidence(await store.readRunLog(), config.period);
+  return buildCoverageLedger(view, { regions: config.regions, externalGaps: missed.gaps, notices: missed.notices });
+}
