@@ -2,6 +2,11 @@ import { UsageError } from '../errors.js';
 import { backupPlans } from './backup/plans.js';
 import { backupVaults } from './backup/vaults.js';
 import { cloudtrailTrails } from './cloudtrail/trails.js';
+import { cloudwatchAlarms } from './cloudwatch/alarms.js';
+import { dynamodbTables } from './dynamodb/tables.js';
+import { kmsKeys } from './kms/keys.js';
+import { rdsClusters } from './rds/clusters.js';
+import { rdsInstances } from './rds/instances.js';
 import { s3Buckets } from './s3/buckets.js';
 import type { Collector, SourceGroup } from './types.js';
 
@@ -11,6 +16,11 @@ export const collectors: readonly Collector[] = [
   backupVaults as Collector,
   cloudtrailTrails as Collector,
   s3Buckets as Collector,
+  rdsInstances as Collector,
+  rdsClusters as Collector,
+  dynamodbTables as Collector,
+  kmsKeys as Collector,
+  cloudwatchAlarms as Collector,
 ];
 
 export const SOURCE_GROUPS: readonly SourceGroup[] = ['state', 'jobs', 'events', 'history', 'records'];
