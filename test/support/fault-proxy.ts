@@ -9,6 +9,8 @@ export interface RequestMatch {
   method?: string;
   /** REST protocols (Backup, S3): a pattern on the path and query, e.g. /^\/backup-jobs\//. */
   path?: RegExp;
+  /** A pattern on the request body, e.g. one account's RoleArn in an STS AssumeRole form. */
+  body?: RegExp;
 }
 
 export interface CannedResponse {
@@ -63,7 +65,7 @@ export async function startFaultProxy(options: { target?: string; latencyMs?: nu
       const raw = Buffer.concat(chunks);
       const body = raw.toString('utf8');
       const info = describe(req, body);
-      const rule = rules.find((r) => matches(r.match, info, req.method ?? 'GET'));
+      const rule = rules.find((r) => matches(r.match, { ...info, body }, req.method ?? 'GET'));
       const entry: ProxiedRequest = { ...info, method: req.method ?? 'GET', headers: req.headers, body, throttled: false, canned: false };
       requests.push(entry);
       const respond = () => {
@@ -108,12 +110,13 @@ function describe(req: IncomingMessage, body: string): { path: string; operation
   return { path, target, action, operation: target ?? action ?? `${req.method} ${path.split('?')[0]}` };
 }
 
-function matches(m: RequestMatch, info: { path: string; target?: string; action?: string }, method: string): boolean {
+function matches(m: RequestMatch, info: { path: string; target?: string; action?: string; body: string }, method: string): boolean {
+  if (m.body && !m.body.test(info.body)) return false;
   if (m.target && m.target !== info.target) return false;
   if (m.action && m.action !== info.action) return false;
   if (m.method && m.method !== method) return false;
   if (m.path && !m.path.test(info.path)) return false;
-  return Boolean(m.target || m.action || m.method || m.path);
+  return Boolean(m.target || m.action || m.method || m.path || m.body);
 }
 
 function guessProtocol(req: IncomingMessage): 'json' | 'query' | 'rest-json' | 'rest-xml' {
