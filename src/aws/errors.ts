@@ -88,6 +88,8 @@ export const ABSENT_ERRORS: Readonly<Record<string, readonly string[]>> = {
   GetBackupVaultAccessPolicy: ['ResourceNotFoundException'],
   GetBackupVaultNotifications: ['ResourceNotFoundException'],
   GetKeyRotationStatus: ['UnsupportedOperationException'],
+  // AWS Config has no configuration items for the resource (never recorded, or aged out).
+  GetResourceConfigHistory: ['ResourceNotDiscoveredException'],
 };
 
 /** True when `error` from `operation` means the configuration is absent. */

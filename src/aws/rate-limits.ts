@@ -30,7 +30,8 @@ export const SERVICE_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
 /** Operations with a documented limit of their own, keyed by `prefix:Operation`. */
 export const OPERATION_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
   // CloudTrail API reference, LookupEvents: "limited to two per second, per account, per Region".
-  'cloudtrail:LookupEvents': { ratePerSecond: 2, burst: 2 },
+  // Burst 1: requests at least 500 ms apart, so no one-second span ever holds more than two.
+  'cloudtrail:LookupEvents': { ratePerSecond: 2, burst: 1 },
 };
 
 export function rateLimitFor(operation: string): { key: string; limit: RateLimit } {

@@ -1,8 +1,14 @@
 import { UsageError } from '../errors.js';
 import { backupPlans } from './backup/plans.js';
 import { backupVaults } from './backup/vaults.js';
+import { cloudtrailEvents } from './cloudtrail/events.js';
 import { cloudtrailTrails } from './cloudtrail/trails.js';
 import { cloudwatchAlarms } from './cloudwatch/alarms.js';
+import { configAggregateResources } from './config/aggregate-resources.js';
+import { configHistory } from './config/history.js';
+import { configRecorders } from './config/recorders.js';
+import { configResources } from './config/resources.js';
+import { drRecords } from './dr/records.js';
 import { dynamodbTables } from './dynamodb/tables.js';
 import { kmsKeys } from './kms/keys.js';
 import { rdsClusters } from './rds/clusters.js';
@@ -15,6 +21,12 @@ export const collectors: readonly Collector[] = [
   backupPlans as Collector,
   backupVaults as Collector,
   cloudtrailTrails as Collector,
+  cloudtrailEvents as Collector,
+  configRecorders as Collector,
+  configResources as Collector,
+  configAggregateResources as Collector,
+  configHistory as Collector,
+  drRecords as Collector,
   s3Buckets as Collector,
   rdsInstances as Collector,
   rdsClusters as Collector,

@@ -77,6 +77,17 @@ export interface Collector<T = unknown> {
    * (`s3:GetBucketReplication`); src/aws/iam-actions.ts maps them to IAM actions for the policy.
    */
   operations: readonly string[];
+  /**
+   * Whether the collector runs for this account × region (region `global` for account scope);
+   * default: everywhere. E.g. the Config aggregator inventory runs once, in the aggregator's
+   * account, and per-account inventory is skipped when an aggregator is configured.
+   */
+  appliesTo?(config: Config, account: { id: string; name: string }, region: string): boolean;
+  /**
+   * Checks the collector's user input before the run starts (before any AWS call or snapshot
+   * folder): throws InputError for bad input (exit code 2). E.g. DR records that do not validate.
+   */
+  preflight?(config: Config): Promise<void>;
   collect(ctx: CollectorContext): Promise<CollectorOutput<T>>;
 }
 

@@ -61,6 +61,7 @@ export async function planWindows(
     const earliest = new Date(now.getTime() - collector.retentionDays! * DAY_MS);
     for (const account of accounts) {
       for (const region of collector.scope === 'account' ? [GLOBAL_REGION] : config.regions) {
+        if (collector.appliesTo && !collector.appliesTo(config, account, region)) continue;
         const previousEnd = ends.get(`${collector.id}|${account.id}|${region}`);
         const wanted = previousEnd ? new Date(previousEnd) : periodStart;
         const start = wanted < earliest ? earliest : wanted;

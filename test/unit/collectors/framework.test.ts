@@ -123,8 +123,9 @@ describe('AWS errors and provenance', () => {
     expect(countRecords({ Status: 'Enabled', $metadata: {} })).toBe(1);
   });
 
-  test('LookupEvents has its documented limit of 2 requests per second; other operations a service default', () => {
-    expect(rateLimitFor('cloudtrail:LookupEvents')).toEqual({ key: 'cloudtrail:LookupEvents', limit: { ratePerSecond: 2, burst: 2 } });
+  test('LookupEvents has its documented limit of 2 requests per second, without a burst; other operations a service default', () => {
+    // Burst 1: a burst of 2 would allow three requests within 500 ms (t = 0, 0, 500).
+    expect(rateLimitFor('cloudtrail:LookupEvents')).toEqual({ key: 'cloudtrail:LookupEvents', limit: { ratePerSecond: 2, burst: 1 } });
     expect(rateLimitFor('cloudtrail:DescribeTrails').key).toBe('cloudtrail');
   });
 });
