@@ -9,11 +9,14 @@ import { GLOBAL_REGION, LOCAL_ACCOUNT, envelopePath, evidenceId, validateEnvelop
 import { assertValid } from '../evidence/schemas.js';
 import { GAPS_FILE, INDEX_FILE, RUN_FILE, type SnapshotIndex, type SnapshotIndexEntry } from '../evidence/snapshot-index.js';
 import { newSnapshotId } from '../evidence/snapshot-id.js';
+import { sortGaps } from '../evidence/gap-order.js';
+import { openShardRun, type OpenedShard, type ShardOutcome } from '../evidence/shards.js';
 import type { EvidenceStore, SnapshotWriter } from '../evidence/store.js';
 import type { CallerIdentity, Envelope, Gap, SnapshotMetadata, TimeWindow } from '../evidence/types.js';
 import { canonicalJson } from '../util/canonical-json.js';
-import { Semaphore } from '../util/limiter.js';
+import { Semaphore, mapWithConcurrency } from '../util/limiter.js';
 import { TOOL_VERSION } from '../version.js';
+import { AccountLanes } from './account-lanes.js';
 import { resolveAccounts } from './accounts.js';
 import { collectors as registry, selectCollectors } from './index.js';
 import type { Collector, CollectorContext } from './types.js';
@@ -27,9 +30,12 @@ export interface CollectOptions {
   only?: string[];
   /** Continue the newest partial snapshot instead of starting a new one. */
   resume?: boolean;
-  /** Collect only the accounts of this shard: `{ index: 1, count: 4 }` (1-based). */
+  /**
+   * Collect only the accounts of this shard: `{ index: 1, count: 4 }` (1-based). Needs `runId`:
+   * the shards of a run write one snapshot, merged when the last shard finishes (src/evidence/shards.ts).
+   */
   shard?: { index: number; count: number };
-  /** Run id shared by the shards of one run. */
+  /** Run id shared by the shards of one run (required with `shard`). */
   runId?: string;
   /** Clock for tests. */
   now?: () => Date;
@@ -49,9 +55,15 @@ export type CollectProgress =
 
 export interface CollectResult {
   snapshotId: string;
+  runId: string;
   /** Where the snapshot was written (folder or s3:// URL). */
   path: string;
+  /** SHA-256 of the committed manifest; '' for a shard whose run is not merged yet (see `shard`). */
   manifestSha256: string;
+  /** For a shard: its part of the run, and whether this shard merged the run. */
+  shard?: ShardOutcome;
+  /** About the account list: accounts skipped or excluded in organization mode, patterns that matched nothing. */
+  notes: string[];
   gaps: Gap[];
   envelopes: number;
   records: number;
@@ -97,19 +109,23 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
   try {
     // People's files first, before any AWS call or snapshot folder: bad input stops the run (exit 2).
     for (const collector of selected) await collector.preflight?.(config);
-    const resolved = await resolveAccounts(config, factory, { shard: options.shard });
+    const resolved = await resolveAccounts(config, factory, { shard: options.shard, now });
     gaps.push(...resolved.gaps);
     const accounts = resolved.accounts;
 
-    // Resume the newest partial snapshot, or start a new one.
+    // Resume the newest partial snapshot, or start a new one. A shard joins its run's snapshot.
     let writer: SnapshotWriter;
     let run: RunParameters;
-    const partial = options.resume ? (await store.listPartialSnapshotIds()).at(-1) : undefined;
+    let sharded: OpenedShard | undefined;
+    if (options.shard) {
+      sharded = await openShardRun(store, { runId: options.runId, shard: options.shard, proposedSnapshotId: newSnapshotId(startedAt), now });
+    }
+    const partial = sharded ? (sharded.resuming ? sharded.snapshotId : undefined) : options.resume ? (await store.listPartialSnapshotIds()).at(-1) : undefined;
     if (partial) {
-      writer = await store.beginSnapshot(partial, { resume: true });
+      writer = sharded?.writer ?? (await store.beginSnapshot(partial, { resume: true }));
       run = await readRunParameters(writer, partial);
     } else {
-      const snapshotId = newSnapshotId(startedAt);
+      const snapshotId = sharded?.snapshotId ?? newSnapshotId(startedAt);
       const windows = await planWindows(store, config, selected, accounts, startedAt);
       run = {
         run: 'proofpack.snapshot-run/v1',
@@ -126,7 +142,7 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
         windows: windows.map((w) => ({ collector: w.collector, account: w.account, region: w.region, start: w.start, end: w.end })),
       };
       assertValid('snapshot-run.v1', run, 'run.json');
-      writer = await store.beginSnapshot(snapshotId);
+      writer = sharded?.writer ?? (await store.beginSnapshot(snapshotId));
       await writer.writeFile(RUN_FILE, canonicalJson(run));
       for (const w of windows) gaps.push(...w.gaps);
     }
@@ -136,7 +152,8 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
     // Caller identity, once per account. An account we cannot act in is a gap for all its sources.
     const identities = new Map<string, CallerIdentity | null>();
     const reachable: AccountTarget[] = [];
-    for (const account of runAccounts) {
+    const accountLimit = resolved.accountConcurrency ?? runAccounts.length;
+    await mapWithConcurrency(runAccounts, Math.max(1, accountLimit), async (account) => {
       try {
         const out = await factory.forRegion(account, config.regions[0]).sts.send(new GetCallerIdentityCommand({}));
         identities.set(account.id, { account: out.Account ?? account.id, arn: out.Arn ?? '', ...(out.UserId ? { userId: out.UserId } : {}) });
@@ -155,7 +172,8 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
           at: now().toISOString(),
         });
       }
-    }
+    });
+    reachable.sort((a, b) => runAccounts.indexOf(a) - runAccounts.indexOf(b));
 
     const windowsByKey = new Map(
       run.windows.map((w) => [`${w.collector}|${w.account}|${w.region}`, { ...w, gaps: [] } as PlannedWindow]),
@@ -163,7 +181,8 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
     const tasks: Task[] = [];
     for (const collector of runCollectors) {
       if (collector.scope === 'local') {
-        tasks.push({ collector, account: { id: LOCAL_ACCOUNT, name: 'local' }, region: GLOBAL_REGION });
+        // People's records are read once per run: by shard 1 when sharded.
+        if (!options.shard || options.shard.index === 1) tasks.push({ collector, account: { id: LOCAL_ACCOUNT, name: 'local' }, region: GLOBAL_REGION });
         continue;
       }
       for (const account of reachable) {
@@ -188,11 +207,18 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
     }
     options.onProgress?.({ type: 'start', snapshotId: run.snapshotId, total: tasks.length, resumed: tasks.length - pending.length });
 
+    // `collection.concurrency` bounds tasks in flight; in organization mode `accounts.concurrency`
+    // also bounds how many accounts are worked on at once (each account's tasks then share the lanes).
     const lanes = new Semaphore(config.collection.concurrency);
+    const perAccount = new Map<string, number>();
+    for (const t of pending) perAccount.set(t.account.id, (perAccount.get(t.account.id) ?? 0) + 1);
+    const accountLanes = resolved.accountConcurrency === undefined ? undefined : new AccountLanes(resolved.accountConcurrency, perAccount);
+    const inAccountTurn = (accountId: string, work: () => Promise<void>): Promise<void> =>
+      accountLanes ? accountLanes.run(accountId, work) : work();
     let done = tasks.length - pending.length;
     await Promise.all(
       pending.map((task) =>
-        lanes.run(async () => {
+        inAccountTurn(task.account.id, () => lanes.run(async () => {
           if (options.signal?.aborted) return;
           const outcome = await runTask(task, {
             config,
@@ -218,7 +244,7 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
             gaps: outcome.gaps.length,
             records: outcome.entry?.recordCount ?? 0,
           });
-        }),
+        })),
       ),
     );
     if (options.signal?.aborted) {
@@ -235,12 +261,17 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
     assertValid('snapshot-gaps.v1', gapsDoc, 'gaps.json');
     await writer.writeFile(GAPS_FILE, canonicalJson(gapsDoc));
 
-    const committed = await writer.commit(metadataFromRun(run, config, identities));
+    const metadata = metadataFromRun(run, config, identities);
+    const shardOutcome = sharded ? await sharded.finish(metadata) : undefined;
+    const committed = sharded ? shardOutcome?.merged?.committed : await writer.commit(metadata);
     const stats = factory.callStats();
     return {
       snapshotId: run.snapshotId,
-      path: committed.location,
-      manifestSha256: committed.sha256,
+      runId: run.runId,
+      path: committed?.location ?? `${store.location}/snapshots/${run.snapshotId}`,
+      manifestSha256: committed?.sha256 ?? shardOutcome?.merged?.manifestSha256 ?? '',
+      ...(shardOutcome ? { shard: shardOutcome } : {}),
+      notes: resolved.notes,
       gaps: sortedGaps,
       envelopes: entries.length,
       records: entries.reduce((n, e) => n + e.recordCount, 0),
@@ -427,11 +458,6 @@ function defaultRecordCount(data: unknown): number {
     if (lists.length > 0) return lists[0].length;
   }
   return data === null || data === undefined ? 0 : 1;
-}
-
-function sortGaps(gaps: Gap[]): Gap[] {
-  const key = (g: Gap) => [g.collector, g.account, g.region, g.operation ?? '', g.resource ?? '', g.kind, g.message].join('\u0000');
-  return [...gaps].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
 function metadataFromRun(run: RunParameters, config: Config, byId: Map<string, CallerIdentity | null>): SnapshotMetadata {
