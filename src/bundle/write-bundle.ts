@@ -199,7 +199,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WrittenB
     await rename(tmp, outFile);
     return { file: outFile, sha256: zipHash.digest('hex'), size: zipSize, manifest, publicKeyPem };
   } catch (error) {
-    archive.abort();
+    archive.destroy();
     await written.catch(() => undefined);
     await rm(tmp, { force: true });
     throw error;
@@ -343,9 +343,14 @@ async function prepareEntries(entries: readonly BundleEntryInput[], outFile: str
         issues.push({ file: outFile, path: `${where}.file`, message: `expected an absolute path, got ${entry.file}` });
         continue;
       }
-      const info = await stat(entry.file).catch((error: NodeJS.ErrnoException) => error);
-      if (info instanceof Error || !info.isFile()) {
-        issues.push({ file: entry.file, path: '', message: info instanceof Error ? `cannot read (${info.code ?? info.message})` : 'not a regular file' });
+      let problem: string | undefined;
+      try {
+        if (!(await stat(entry.file)).isFile()) problem = 'not a regular file';
+      } catch (error) {
+        problem = `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+      }
+      if (problem) {
+        issues.push({ file: entry.file, path: '', message: problem });
         continue;
       }
       // Snapshot manifests are small and needed before zipping (to check evidence against them).
