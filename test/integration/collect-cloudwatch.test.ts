@@ -145,7 +145,7 @@ describe('cloudwatch.alarms against moto (2 accounts × 2 regions)', () => {
     }
     // Metric and composite alarms are both asked for (DescribeAlarms answers only metric alarms by default).
     const calls = (await run.envelope(PROD, EAST))!.provenance.calls;
-    expect(calls).toEqual([expect.objectContaining({ operation: 'cloudwatch:DescribeAlarms', parameters: { AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] } })]);
+    expect(calls).toEqual([expect.objectContaining({ operation: 'cloudwatch:DescribeAlarms', parameters: { AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 } })]);
   });
 
   test('AccessDenied on DescribeAlarms is a denied gap naming the operation, and no envelope is written', async () => {

@@ -71,6 +71,10 @@ describe('kms.keys against moto (2 accounts × 2 regions)', () => {
       const byId = Object.fromEntries(dataOf<KmsKeys>(east).keys.map((k) => [k.key.KeyId!, k]));
       expect(Object.keys(byId).sort()).toEqual([ids.vault, ids.plain, ids.signing].sort());
 
+      // The primary is the key whose own ARN is the PrimaryKey ARN. (moto 5.2 shares one
+      // MultiRegionConfiguration object between a primary and its replica, so once the replica has
+      // been described the primary also says MultiRegionKeyType REPLICA; the recorded-response test
+      // below covers MultiRegionKeyType PRIMARY.)
       expect(byId[ids.vault].metadata).toMatchObject({
         Arn: `arn:aws:kms:${EAST}:${account}:key/${ids.vault}`,
         KeyManager: 'CUSTOMER',
@@ -78,8 +82,7 @@ describe('kms.keys against moto (2 accounts × 2 regions)', () => {
         KeySpec: 'SYMMETRIC_DEFAULT',
         MultiRegion: true,
         MultiRegionConfiguration: {
-          MultiRegionKeyType: 'PRIMARY',
-          PrimaryKey: { Region: EAST },
+          PrimaryKey: { Arn: `arn:aws:kms:${EAST}:${account}:key/${ids.vault}`, Region: EAST },
           ReplicaKeys: [{ Arn: `arn:aws:kms:${WEST}:${account}:key/${ids.vault}`, Region: WEST }],
         },
       });
@@ -192,7 +195,7 @@ describe('kms.keys on recorded responses (pagination, AWS managed keys, unsuppor
   const ACCOUNT = '123456789012';
   const arn = (id: string) => `arn:aws:kms:us-east-1:${ACCOUNT}:key/${id}`;
   const AWS_MANAGED = '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
-  const CUSTOMER = '1234abcd-12ab-34cd-56ef-1234567890ab';
+  const CUSTOMER = 'mrk-1234abcd12ab34cd56ef1234567890ab';
   const IMPORTED = '0987dcba-09fe-87dc-65ba-ab0987654321';
   /** KeyMetadata shaped like DescribeKey's (KMS API reference example). */
   const metadata: Record<string, KeyMetadata> = {
@@ -204,7 +207,12 @@ describe('kms.keys on recorded responses (pagination, AWS managed keys, unsuppor
     [CUSTOMER]: {
       AWSAccountId: ACCOUNT, KeyId: CUSTOMER, Arn: arn(CUSTOMER), CreationDate: new Date('2025-03-12T08:31:07Z'), Enabled: true, Description: '',
       KeyUsage: 'ENCRYPT_DECRYPT', KeyState: 'Enabled', Origin: 'AWS_KMS', KeyManager: 'CUSTOMER', CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
-      KeySpec: 'SYMMETRIC_DEFAULT', EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'], MultiRegion: false,
+      KeySpec: 'SYMMETRIC_DEFAULT', EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'], MultiRegion: true,
+      MultiRegionConfiguration: {
+        MultiRegionKeyType: 'PRIMARY',
+        PrimaryKey: { Arn: arn(CUSTOMER), Region: 'us-east-1' },
+        ReplicaKeys: [{ Arn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/${CUSTOMER}`, Region: 'eu-west-1' }],
+      },
     },
     [IMPORTED]: {
       AWSAccountId: ACCOUNT, KeyId: IMPORTED, Arn: arn(IMPORTED), CreationDate: new Date('2025-06-01T12:00:00Z'), Enabled: true, Description: 'BYOK',
@@ -251,6 +259,7 @@ describe('kms.keys on recorded responses (pagination, AWS managed keys, unsuppor
     expect(Object.keys(byId)).toEqual([AWS_MANAGED, CUSTOMER, IMPORTED]);
     expect(byId[AWS_MANAGED]).toMatchObject({ metadata: { KeyManager: 'AWS' }, rotation: null, aliases: [{ AliasName: 'alias/aws/backup' }] });
     expect(byId[CUSTOMER]).toMatchObject({
+      metadata: { MultiRegionConfiguration: { MultiRegionKeyType: 'PRIMARY', ReplicaKeys: [{ Region: 'eu-west-1' }] } },
       rotation: { KeyRotationEnabled: true, RotationPeriodInDays: 365, NextRotationDate: '2026-03-12T08:31:07.000Z' },
       aliases: [{ AliasName: 'alias/claims' }],
     });

@@ -29,7 +29,8 @@ export const cloudwatchAlarms: Collector<CloudWatchAlarms> = {
   async collect(ctx) {
     const metric: MetricAlarm[] = [];
     const composite: CompositeAlarm[] = [];
-    for await (const page of paginateDescribeAlarms({ client: ctx.clients.cloudwatch }, { AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] })) {
+    // MaxRecords 100: the largest page DescribeAlarms allows (default 50).
+    for await (const page of paginateDescribeAlarms({ client: ctx.clients.cloudwatch }, { AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 })) {
       metric.push(...(page.MetricAlarms ?? []));
       composite.push(...(page.CompositeAlarms ?? []));
     }
