@@ -140,3 +140,67 @@ export function s3BucketItem(name: string, captureTime: string, options: { versi
   }
   return configItem('AWS::S3::Bucket', name, captureTime, { configuration: { name }, supplementary, status: options.status, tags: { soc2: 'in-scope' } });
 }
+
+export function recorders(recording: boolean, status: Record<string, unknown> = {}, name = 'default'): Record<string, unknown> {
+  return {
+    recorders: [
+      {
+        recorder: { name, roleARN: `arn:aws:iam::${ACCOUNT}:role/config`, recordingGroup: { allSupported: true, includeGlobalResourceTypes: true } },
+        status: { name, recording, lastStatus: 'SUCCESS', lastStartTime: '2025-01-01T00:00:00.000Z', ...status },
+      },
+    ],
+    deliveryChannels: [],
+  };
+}
+
+export function recoveryPoint(resourceArn: string, overrides: Record<string, unknown> = {}, vault = 'primary', region = 'us-east-1', account = ACCOUNT): Record<string, unknown> {
+  const id = `rp-${Math.abs(hashCode(resourceArn + JSON.stringify(overrides)))}`;
+  return {
+    RecoveryPointArn: `arn:aws:backup:${region}:${account}:recovery-point:${id}`,
+    BackupVaultName: vault,
+    BackupVaultArn: `arn:aws:backup:${region}:${account}:backup-vault:${vault}`,
+    ResourceArn: resourceArn,
+    ResourceType: resourceArn.includes(':s3:') ? 'S3' : resourceArn.includes(':rds:') ? 'RDS' : 'DynamoDB',
+    Status: 'COMPLETED',
+    CreationDate: '2026-02-01T05:00:00.000Z',
+    CompletionDate: '2026-02-01T05:30:00.000Z',
+    IsEncrypted: true,
+    EncryptionKeyArn: `arn:aws:kms:${region}:${account}:key/1111aaaa-2222-3333-4444-555566667777`,
+    ...overrides,
+  };
+}
+
+export function recoveryPoints(vaults: Array<{ name: string; points: Array<Record<string, unknown>> }>, region = 'us-east-1', account = ACCOUNT): Record<string, unknown> {
+  return {
+    vaults: vaults.map((v) => ({
+      vault: { BackupVaultName: v.name, BackupVaultArn: `arn:aws:backup:${region}:${account}:backup-vault:${v.name}` },
+      recoveryPoints: v.points,
+    })),
+  };
+}
+
+/** A CloudTrail event as cloudtrail.events keeps it. */
+export function trailEvent(name: string, time: string, requestParameters: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const detail = { eventVersion: '1.08', eventTime: time, eventName: name, awsRegion: 'us-east-1', requestParameters, ...extra };
+  return {
+    EventId: `ev-${name}-${time}`,
+    EventName: name,
+    EventTime: time,
+    EventSource: 'example.amazonaws.com',
+    Username: 'ops-admin',
+    CloudTrailEvent: JSON.stringify(detail),
+    category: 'protection-change',
+    cloudTrailEventParsed: detail,
+  };
+}
+
+export function eventsData(events: Array<Record<string, unknown>>): Record<string, unknown> {
+  const names = [...new Set(events.map((e) => String(e.EventName)))];
+  return { queries: names.map((n) => ({ eventName: n, category: 'protection-change', count: events.filter((e) => e.EventName === n).length })), events };
+}
+
+function hashCode(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i += 1) h = (h * 31 + s.charCodeAt(i)) | 0;
+  return h;
+}

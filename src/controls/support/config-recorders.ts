@@ -115,6 +115,8 @@ export function recorderOffIntervals(captures: readonly Capture[], until: string
       }
       continue;
     }
+    // A recorder whose status could not be read tells nothing about this moment.
+    if (statuses.some((s) => s.recording === undefined)) continue;
     if (openOff) continue; // still off: the interval stays open
     if (statuses.length === 0) {
       openOff = { from: capture.at, recorder: '(none)', evidence: [capture.evidenceId], message: `no configuration recorder at ${capture.at}` };

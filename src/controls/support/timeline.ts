@@ -75,6 +75,49 @@ export function findBadIntervals(observations: readonly StateObservation[], rang
   return { intervals: clipped, known: true, unknown };
 }
 
+export interface Segment {
+  from: string;
+  to: string;
+  state: 'ok' | 'bad' | 'absent';
+  details: string[];
+  evidence: string[];
+}
+
+/**
+ * The step function of the observations within `range` as segments (same rules as
+ * findBadIntervals): before the first observation its state is assumed back to `since`/the
+ * period start; before `since` the resource did not exist (`absent`).
+ */
+export function segmentsOf(observations: readonly StateObservation[], range: Pick<PeriodRange, 'from' | 'to'>, since?: string): Segment[] {
+  const known = observations
+    .filter((o) => o.state !== 'unknown')
+    .sort((a, b) => a.at.localeCompare(b.at) || (a.source === b.source ? 0 : a.source === 'history' ? -1 : 1));
+  const start = since && since > range.from ? since : range.from;
+  const segments: Segment[] = [];
+  if (start > range.from) segments.push({ from: range.from, to: start, state: 'absent', details: ['did not exist yet'], evidence: [] });
+  if (known.length === 0) {
+    segments.push({ from: start, to: range.to, state: 'absent', details: ['no observation'], evidence: [] });
+    return segments;
+  }
+  for (let i = 0; i < known.length; i += 1) {
+    const o = known[i];
+    const from = i === 0 && o.at > start ? start : o.at;
+    const to = i + 1 < known.length ? known[i + 1].at : range.to;
+    const state = o.state as Segment['state'];
+    const last = segments.at(-1);
+    if (last && last.state === state && last.to >= from) {
+      last.to = to;
+      if (!last.details.includes(o.detail)) last.details.push(o.detail);
+      if (!last.evidence.includes(o.evidence)) last.evidence.push(o.evidence);
+    } else {
+      segments.push({ from, to, state, details: [o.detail], evidence: [o.evidence] });
+    }
+  }
+  return segments
+    .map((s) => ({ ...s, from: s.from < range.from ? range.from : s.from, to: s.to > range.to ? range.to : s.to }))
+    .filter((s) => s.to > s.from);
+}
+
 export interface Judgement {
   state: 'ok' | 'bad' | 'unknown';
   detail: string;
