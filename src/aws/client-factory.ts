@@ -179,7 +179,7 @@ export class AwsClientFactory {
 
   private limiter(operation: string, accountId: string, region: string): RateLimiter {
     const { key, limit } = rateLimitFor(operation);
-    const id = `${accountId}|${region}|${key}`;
+    const id = limit.perAccount ? `${accountId}|*|${key}` : `${accountId}|${region}|${key}`;
     let limiter = this.limiters.get(id);
     if (!limiter) {
       limiter = new RateLimiter(limit.ratePerSecond, limit.burst);

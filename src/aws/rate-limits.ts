@@ -9,6 +9,8 @@ export interface RateLimit {
   ratePerSecond: number;
   /** Requests allowed at once before the sustained rate applies. */
   burst: number;
+  /** The limit is per account across all regions (AWS documents it so), not per account × region. */
+  perAccount?: boolean;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimit = { ratePerSecond: 10, burst: 10 };
@@ -32,6 +34,8 @@ export const OPERATION_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
   // CloudTrail API reference, LookupEvents: "limited to two per second, per account, per Region".
   // Burst 1: requests at least 500 ms apart, so no one-second span ever holds more than two.
   'cloudtrail:LookupEvents': { ratePerSecond: 2, burst: 1 },
+  // DynamoDB API reference, ListTagsOfResource: "up to 10 times per second, per account" — all regions together.
+  'dynamodb:ListTagsOfResource': { ratePerSecond: 10, burst: 1, perAccount: true },
 };
 
 export function rateLimitFor(operation: string): { key: string; limit: RateLimit } {

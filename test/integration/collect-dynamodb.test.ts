@@ -250,4 +250,27 @@ describe('dynamodb.tables on recorded responses (pagination, global-table replic
     expect(tables[0].continuousBackups?.PointInTimeRecoveryDescription?.EarliestRestorableDateTime).toBe('2026-04-26T00:00:00.000Z');
     expect(envelope!.provenance.calls.find((c) => c.operation === 'dynamodb:ListTables')).toMatchObject({ pages: 2, records: 3 });
   });
+
+  test('ListTagsOfResource keeps to its documented 10 per second per account, across all regions together', async () => {
+    ddb.on(ListTablesCommand).resolves({ TableNames: ['a', 'b', 'c', 'd'] });
+    ddb.on(DescribeTableCommand).callsFake((input: { TableName: string }) => ({ Table: globalTable(input.TableName) }));
+    ddb.on(DescribeContinuousBackupsCommand).resolves({ ContinuousBackupsDescription: { ContinuousBackupsStatus: 'ENABLED' } });
+    const sentAt: number[] = [];
+    ddb.on(ListTagsOfResourceCommand).callsFake(() => {
+      sentAt.push(Date.now());
+      return { Tags: [] };
+    });
+
+    const run = await collectOne([dynamodbTables], { regions: ['us-east-1', 'us-west-2', 'eu-west-1'] });
+
+    expect(run.result.gaps).toEqual([]);
+    expect(sentAt).toHaveLength(12);
+    // A lower bound only (a slow machine spaces them further): consecutive requests of the
+    // account, whatever their region, are at least 100 ms apart (1 ms of timer slack).
+    const spacing = sentAt
+      .sort((x, y) => x - y)
+      .slice(1)
+      .map((t, i) => t - sentAt[i]);
+    expect(Math.min(...spacing)).toBeGreaterThanOrEqual(99);
+  });
 });
