@@ -108,7 +108,7 @@ export async function readDrRecords(config: Pick<Config, 'drTests' | 'configDir'
       }
     }
     if (problems.length > 0) {
-      issues.push(...problems);
+      issues.push(...problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
       continue;
     }
     records.push({ file: name, sha256: sha256Hex(bytes), record });
