@@ -92,8 +92,8 @@ test('the first shard claims the snapshot id; the last one to finish merges the 
   expect(manifest).toMatchObject({ runId: 'r-1', startedAt: '2026-03-01T02:00:01.000Z', organization: 'Larkspur', previous: null });
   expect(manifest.shard).toBeUndefined();
   expect(manifest.accounts.map((a) => a.id)).toEqual(['111111111111', '222222222222', '333333333333']);
-  const read = async (rel: string) => JSON.parse((await store.readSnapshotFile('20260301T020001Z-aaaaaa', rel)).toString('utf8')) as Record<string, never>;
-  expect((await read('index.json')).envelopes.map((e: { account: string }) => e.account)).toEqual(['111111111111', '222222222222', '333333333333']);
+  const read = async (rel: string) => JSON.parse((await store.readSnapshotFile('20260301T020001Z-aaaaaa', rel)).toString('utf8')) as Record<string, unknown[]>;
+  expect(((await read('index.json')).envelopes as Array<{ account: string }>).map((e) => e.account)).toEqual(['111111111111', '222222222222', '333333333333']);
   // A gap both shards saw (about the organization) is listed once.
   expect((await read('gaps.json')).items).toEqual([orgGap]);
   expect(await read('run.json')).toMatchObject({ runId: 'r-1', accounts: [{ id: '111111111111' }, { id: '222222222222' }, { id: '333333333333' }] });
