@@ -204,3 +204,50 @@ function hashCode(s: string): number {
   for (let i = 0; i < s.length; i += 1) h = (h * 31 + s.charCodeAt(i)) | 0;
   return h;
 }
+
+export function selectionsData(plans: Array<{ id: string; selections?: Array<Record<string, unknown>> | null }>, region = 'us-east-1', account = ACCOUNT): Record<string, unknown> {
+  return {
+    plans: plans.map((p) => ({
+      plan: { BackupPlanId: p.id, BackupPlanArn: `arn:aws:backup:${region}:${account}:backup-plan:${p.id}`, BackupPlanName: p.id },
+      ...(p.selections === null
+        ? {}
+        : {
+            selections: (p.selections ?? []).map((s, i) => ({
+              selection: { SelectionId: `sel-${p.id}-${i}`, SelectionName: `sel-${i}`, BackupPlanId: p.id },
+              details: { BackupSelection: { SelectionName: `sel-${i}`, IamRoleArn: `arn:aws:iam::${account}:role/backup`, ...s } },
+            })),
+          }),
+    })),
+  };
+}
+
+export function backupJob(id: string, resourceArn: string, state: string, created: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    BackupJobId: id,
+    AccountId: ACCOUNT,
+    BackupVaultName: 'primary',
+    ResourceArn: resourceArn,
+    ResourceType: resourceArn.includes(':s3:') ? 'S3' : resourceArn.includes(':rds:') ? 'RDS' : 'DynamoDB',
+    CreationDate: created,
+    ...(state === 'RUNNING' || state === 'CREATED' ? {} : { CompletionDate: new Date(Date.parse(created) + 30 * 60_000).toISOString() }),
+    State: state,
+    ...(state === 'FAILED' ? { StatusMessage: 'Access denied to the KMS key', MessageCategory: 'ACCESS_DENIED' } : {}),
+    ...overrides,
+  };
+}
+
+export function copyJob(id: string, resourceArn: string, state: string, created: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    CopyJobId: id,
+    AccountId: ACCOUNT,
+    SourceBackupVaultArn: `arn:aws:backup:us-east-1:${ACCOUNT}:backup-vault:primary`,
+    SourceRecoveryPointArn: `arn:aws:backup:us-east-1:${ACCOUNT}:recovery-point:${id}`,
+    DestinationBackupVaultArn: `arn:aws:backup:us-west-2:${ACCOUNT}:backup-vault:secondary`,
+    ResourceArn: resourceArn,
+    ResourceType: 'S3',
+    CreationDate: created,
+    ...(state === 'RUNNING' ? {} : { CompletionDate: new Date(Date.parse(created) + 2 * 3_600_000).toISOString() }),
+    State: state,
+    ...overrides,
+  };
+}
