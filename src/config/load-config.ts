@@ -229,6 +229,15 @@ function semanticChecks(c: Partial<ProofpackConfig>, issue: (p: Array<string | n
       if (roleAccount && roleAccount !== a.id) issue(['accounts', i, 'roleArn'], `role is in account ${roleAccount}, not ${a.id}`);
     });
   }
+  // The Config aggregator is read with the credentials of one collected account (src/collectors/config/aggregate-resources.ts).
+  const aggregator = c.aggregator;
+  if (aggregator && typeof aggregator === 'object') {
+    if (Array.isArray(c.accounts) && typeof aggregator.account === 'string' && !c.accounts.some((a) => a?.id === aggregator.account)) {
+      issue(['aggregator', 'account'], `account ${aggregator.account} is not one of the accounts in scope; the aggregator is read with that account's role`);
+    } else if (c.accounts && typeof c.accounts === 'object' && !Array.isArray(c.accounts) && aggregator.account === undefined) {
+      issue(['aggregator'], 'name the account that holds the aggregator (aggregator.account): with an organization query there is no first listed account to read it with');
+    }
+  }
   if (Array.isArray(c.waivers) && knownControlIds) {
     const ids = knownControlIds;
     c.waivers.forEach((w, i) => {
