@@ -112,7 +112,7 @@ test('the Kubernetes CronJobs: daily and monthly (indexed shards), IRSA, non-roo
   const docs = parseAllDocuments(read('deploy/kubernetes/cronjobs.yaml')).map((d) => d.toJS() as Json & { kind: string; metadata: Json; spec: Json; data?: Json });
   const account = docs.find((d) => d.kind === 'ServiceAccount')!;
   expect((account.metadata.annotations as Json)['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::\d{12}:role\//);
-  const cronJobs = docs.filter((d) => d.kind === 'CronJob') as Array<{ metadata: { name: string }; spec: { schedule: string; jobTemplate: { spec: Json & { template: { spec: Json } } } } }>;
+  const cronJobs = docs.filter((d) => d.kind === 'CronJob') as unknown as Array<{ metadata: { name: string }; spec: { schedule: string; jobTemplate: { spec: Json & { template: { spec: Json } } } } }>;
   expect(cronJobs.map((c) => [c.metadata.name, c.spec.schedule])).toEqual([
     ['proofpack-daily', '17 2 * * *'],
     ['proofpack-monthly', '43 3 1 * *'],
