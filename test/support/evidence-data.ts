@@ -251,3 +251,115 @@ export function copyJob(id: string, resourceArn: string, state: string, created:
     ...overrides,
   };
 }
+
+export function rdsInstance(id: string, region = 'us-east-1', overrides: Record<string, unknown> = {}, account = ACCOUNT): Record<string, unknown> {
+  return {
+    DBInstanceIdentifier: id,
+    DBInstanceArn: `arn:aws:rds:${region}:${account}:db:${id}`,
+    Engine: 'postgres',
+    MultiAZ: true,
+    StorageEncrypted: true,
+    BackupRetentionPeriod: 14,
+    ReadReplicaDBInstanceIdentifiers: [`arn:aws:rds:us-west-2:${account}:db:${id}-replica`],
+    TagList: [{ Key: 'soc2', Value: 'in-scope' }],
+    ...overrides,
+  };
+}
+
+export function rdsCluster(id: string, region = 'us-east-1', overrides: Record<string, unknown> = {}, account = ACCOUNT): Record<string, unknown> {
+  return {
+    DBClusterIdentifier: id,
+    DBClusterArn: `arn:aws:rds:${region}:${account}:cluster:${id}`,
+    Engine: 'aurora-postgresql',
+    StorageEncrypted: true,
+    BackupRetentionPeriod: 35,
+    GlobalClusterIdentifier: `${id}-global`,
+    ReadReplicaIdentifiers: [],
+    TagList: [{ Key: 'soc2', Value: 'in-scope' }],
+    ...overrides,
+  };
+}
+
+export function globalCluster(id: string, members: Array<{ region: string; cluster: string; writer: boolean }>, account = ACCOUNT): Record<string, unknown> {
+  return {
+    GlobalClusterIdentifier: id,
+    GlobalClusterArn: `arn:aws:rds::${account}:global-cluster:${id}`,
+    GlobalClusterMembers: members.map((m) => ({ DBClusterArn: `arn:aws:rds:${m.region}:${account}:cluster:${m.cluster}`, IsWriter: m.writer })),
+  };
+}
+
+export function dynamoTable(name: string, region = 'us-east-1', replicas: Array<{ RegionName: string; ReplicaStatus?: string }> = [{ RegionName: 'us-west-2', ReplicaStatus: 'ACTIVE' }], overrides: Record<string, unknown> = {}, account = ACCOUNT): Record<string, unknown> {
+  return {
+    name,
+    table: {
+      TableName: name,
+      TableArn: `arn:aws:dynamodb:${region}:${account}:table/${name}`,
+      TableStatus: 'ACTIVE',
+      GlobalTableVersion: '2019.11.21',
+      Replicas: replicas,
+    },
+    continuousBackups: { ContinuousBackupsStatus: 'ENABLED' },
+    tags: [{ Key: 'soc2', Value: 'in-scope' }],
+    ...overrides,
+  };
+}
+
+export function metricAlarm(name: string, signal: string | null, overrides: Record<string, unknown> = {}, region = 'us-east-1', account = ACCOUNT): Record<string, unknown> {
+  const metric: Record<string, [string, string]> = {
+    'backup-job-failure': ['AWS/Backup', 'NumberOfBackupJobsFailed'],
+    's3-replication': ['AWS/S3', 'OperationsFailedReplication'],
+    'rds-replication': ['AWS/RDS', 'ReplicaLag'],
+    'dynamodb-replication': ['AWS/DynamoDB', 'ReplicationLatency'],
+  };
+  const [namespace, metricName] = signal ? metric[signal] : ['AWS/EC2', 'CPUUtilization'];
+  return {
+    alarm: {
+      AlarmName: name,
+      AlarmArn: `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`,
+      Namespace: namespace,
+      MetricName: metricName,
+      StateValue: 'OK',
+      ActionsEnabled: true,
+      AlarmActions: [`arn:aws:sns:${region}:${account}:oncall`],
+      ...overrides,
+    },
+    relevance: signal ? [{ signal, namespace, metricName }] : null,
+  };
+}
+
+export function drRecord(id: string, start: string, measured: Record<string, number>, outcome = 'pass'): Record<string, unknown> {
+  return {
+    file: `${id}.yaml`,
+    sha256: 'a'.repeat(64),
+    record: {
+      id,
+      title: `Game day ${id}`,
+      scenario: 'Loss of us-east-1',
+      start,
+      end: new Date(Date.parse(start) + (measured.rtoMinutes ?? 30) * 60_000).toISOString(),
+      regions: { from: 'us-east-1', to: 'us-west-2' },
+      systems: ['care-api'],
+      participants: [{ name: 'Dana Whitfield', role: 'SRE lead' }],
+      measured,
+      outcome,
+      approver: { name: 'Priya Raman', role: 'CTO', date: start.slice(0, 10) },
+    },
+  };
+}
+
+export function restoreJob(id: string, created: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    RestoreJobId: id,
+    AccountId: ACCOUNT,
+    RecoveryPointArn: `arn:aws:backup:us-east-1:${ACCOUNT}:recovery-point:${id}`,
+    SourceResourceArn: 'arn:aws:s3:::records',
+    ResourceType: 'S3',
+    CreationDate: created,
+    CompletionDate: new Date(Date.parse(created) + 45 * 60_000).toISOString(),
+    RecoveryPointCreationDate: new Date(Date.parse(created) - 30 * 60_000).toISOString(),
+    Status: 'COMPLETED',
+    CreatedBy: { RestoreTestingPlanArn: `arn:aws:backup:us-east-1:${ACCOUNT}:restore-testing-plan:weekly` },
+    ValidationStatus: 'SUCCESSFUL',
+    ...overrides,
+  };
+}

@@ -28,6 +28,8 @@ export interface InventoryResource {
 export interface Inventory {
   resources: InventoryResource[];
   byArn: Map<string, InventoryResource>;
+  /** Each capture's resources as that capture saw them (record and tags of that moment), by evidence id. */
+  captured: Map<string, InventoryResource[]>;
 }
 
 /**
@@ -127,13 +129,17 @@ export const INVENTORY_SOURCES: readonly string[] = ['s3.buckets', 'rds.instance
 /** Every resource the period's captures show (latest record per ARN). */
 export function buildInventory(view: PeriodView, sources: readonly string[] = INVENTORY_SOURCES): Inventory {
   const byArn = new Map<string, InventoryResource>();
+  const captured = new Map<string, InventoryResource[]>();
   for (const source of sources) {
     const extract = EXTRACTORS[source];
     if (!extract) continue;
     for (const capture of periodCaptures(view.series(source), view.period)) {
+      const list: InventoryResource[] = [];
+      captured.set(capture.evidenceId, list);
       for (const r of extract(capture)) {
         if (!r.arn || r.arn === 'undefined') continue;
         const existing = byArn.get(r.arn);
+        list.push({ ...r, evidence: capture.evidenceId, firstSeen: capture.at, lastSeen: capture.at });
         byArn.set(r.arn, {
           ...r,
           // A later capture that could not read the tags does not erase what an earlier one read.
@@ -145,7 +151,7 @@ export function buildInventory(view: PeriodView, sources: readonly string[] = IN
       }
     }
   }
-  return { resources: [...byArn.values()].sort((a, b) => a.arn.localeCompare(b.arn)), byArn };
+  return { resources: [...byArn.values()].sort((a, b) => a.arn.localeCompare(b.arn)), byArn, captured };
 }
 
 /** Scope of a resource known by ARN: from the inventory; unknown when the inventory does not hold it and scope needs tags. */
