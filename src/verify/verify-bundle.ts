@@ -18,6 +18,7 @@ import { validateEnvelope } from '../evidence/envelope.js';
 import { parseManifest } from '../evidence/manifest.js';
 import type { StoredManifest } from '../evidence/store.js';
 import { sha256Hex } from '../util/hash.js';
+import { mapWithConcurrency } from '../util/limiter.js';
 import { DEFAULT_ZIP_LIMITS, ZipReader, type ZipEntryInfo, type ZipLimits } from './zip-reader.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
@@ -53,9 +54,11 @@ export interface VerifyBundleOptions {
 export interface VerifyLimits extends ZipLimits {
   /** Largest JSON entry (evidence, snapshot manifest, manifest.json, OSCAL) read into memory to be parsed. */
   maxJsonBytes: number;
+  /** Entries read at once. Memory is bounded by concurrency × maxJsonBytes (JSON entries) plus stream buffers. */
+  concurrency: number;
 }
 
-export const DEFAULT_VERIFY_LIMITS: VerifyLimits = { ...DEFAULT_ZIP_LIMITS, maxJsonBytes: 256 * 2 ** 20 };
+export const DEFAULT_VERIFY_LIMITS: VerifyLimits = { ...DEFAULT_ZIP_LIMITS, maxJsonBytes: 256 * 2 ** 20, concurrency: 4 };
 
 /** Files outside SHA256SUMS: itself, its signature and the public key (manifest.json records the key's fingerprint). */
 const UNSUMMED = new Set([SHA256SUMS_FILE, SIGNATURE_FILE, PUBLIC_KEY_FILE]);
@@ -173,64 +176,32 @@ async function runChecks(zip: ZipReader, limits: VerifyLimits, expectedKey: KeyO
     return role;
   };
 
-  // 2. One pass over every entry: hash it; parse what needs parsing.
+  // 2. One pass over every entry: hash it; parse what needs parsing. A few entries at once, so
+  // that inflating (zlib's thread pool) overlaps hashing and parsing; outcomes are applied in
+  // zip order, so the report does not depend on timing.
   const hashes = new Map<string, Hashed>();
   const snapshotManifests: Array<{ path: string; stored: StoredManifest }> = [];
   const envelopes: Array<{ path: string; snapshotId: string }> = [];
   let oscalChecked = 0;
   let evidenceChecked = 0;
   let bytes = 0;
-  for (const e of zip.entries) {
-    if (refused.has(e) || hashes.has(e.name) || e.type !== 'file') continue;
-    const role = roleOf(e.name);
-    const parse = role === 'evidence' || role === 'snapshot-manifest' || role === 'oscal';
-    let content: Buffer | undefined = control.get(e.name);
-    let hashed: Hashed;
-    try {
-      if (content) {
-        hashed = { sha256: sha256Hex(content), size: content.length };
-      } else if (parse) {
-        content = await zip.readEntry(e, limits.maxJsonBytes);
-        hashed = { sha256: sha256Hex(content), size: content.length };
-      } else {
-        hashed = await hashStream(zip, e);
-      }
-    } catch (error) {
-      checks.fail('entries.readable', `${e.name}: ${(error as Error).message}`);
-      continue;
-    }
-    hashes.set(e.name, hashed);
-    bytes += hashed.size;
-    if (!content || !parse) continue;
-    if (role === 'snapshot-manifest') {
-      try {
-        const parsed = parseManifest(content, e.name);
-        if (e.name !== snapshotManifestPath(parsed.snapshotId)) {
-          checks.fail('snapshots.manifests', `${e.name}: is the manifest of snapshot ${parsed.snapshotId}, expected at ${snapshotManifestPath(parsed.snapshotId)}`);
-        }
-        snapshotManifests.push({ path: e.name, stored: { manifest: parsed, bytes: content, sha256: hashed.sha256 } });
-      } catch (error) {
-        checks.fail('snapshots.manifests', `${e.name}: ${(error as Error).message}`);
-      }
-    } else if (role === 'evidence') {
-      evidenceChecked += 1;
-      try {
-        const value = JSON.parse(content.toString('utf8')) as unknown;
-        validateEnvelope(value, e.name);
-        envelopes.push({ path: e.name, snapshotId: value.snapshotId });
-      } catch (error) {
-        checks.fail('evidence.schemas', error instanceof SyntaxError ? `${e.name}: not JSON (${error.message})` : (error as Error).message);
-      }
-    } else if (role === 'oscal') {
-      oscalChecked += 1;
-      try {
-        const problems = validateAssessmentResults(JSON.parse(content.toString('utf8')));
-        for (const p of problems.slice(0, 20)) checks.fail('oscal.schema', `${e.name}: ${p}`);
-        if (problems.length > 20) checks.fail('oscal.schema', `${e.name}: … and ${problems.length - 20} more`);
-      } catch (error) {
-        checks.fail('oscal.schema', `${e.name}: not JSON (${(error as Error).message})`);
-      }
-    }
+  const seen = new Set<string>();
+  const toRead = zip.entries.filter((e) => {
+    if (refused.has(e) || seen.has(e.name) || e.type !== 'file') return false;
+    seen.add(e.name);
+    return true;
+  });
+  const outcomes = await mapWithConcurrency(toRead, limits.concurrency, (e) => inspectEntry(zip, e, roleOf(e.name), control.get(e.name), limits));
+  for (const [i, outcome] of outcomes.entries()) {
+    const name = toRead[i].name;
+    for (const [check, message] of outcome.failures) checks.fail(check, message);
+    if (!outcome.hashed) continue;
+    hashes.set(name, outcome.hashed);
+    bytes += outcome.hashed.size;
+    if (outcome.snapshotManifest) snapshotManifests.push({ path: name, stored: outcome.snapshotManifest });
+    if (outcome.envelopeSnapshotId !== undefined) envelopes.push({ path: name, snapshotId: outcome.envelopeSnapshotId });
+    if (outcome.role === 'evidence') evidenceChecked += 1;
+    if (outcome.role === 'oscal') oscalChecked += 1;
   }
   checks.pass('entries.readable', `${hashes.size} entries read, ${bytes} bytes, each exactly its declared size`);
 
@@ -387,6 +358,57 @@ function verifySigner(
     checks.skip('signer', `signed by ${kind}, fingerprint ${fingerprint ?? 'unknown'}; not compared with a known key (give --public-key)`);
   }
   return { publicKeySha256: fingerprint, key: manifest?.signing.key ?? null, matchesExpectedKey };
+}
+
+interface EntryOutcome {
+  role: BundleRole | undefined;
+  hashed?: Hashed;
+  failures: Array<[VerifyCheckName, string]>;
+  snapshotManifest?: StoredManifest;
+  envelopeSnapshotId?: string;
+}
+
+/** Reads one entry: its SHA-256 and size; for snapshot manifests, evidence and OSCAL, its parsed checks. */
+async function inspectEntry(zip: ZipReader, e: ZipEntryInfo, role: BundleRole | undefined, preloaded: Buffer | undefined, limits: VerifyLimits): Promise<EntryOutcome> {
+  const outcome: EntryOutcome = { role, failures: [] };
+  const parse = role === 'evidence' || role === 'snapshot-manifest' || role === 'oscal';
+  let content = preloaded;
+  try {
+    if (!content && parse) content = await zip.readEntry(e, limits.maxJsonBytes);
+    outcome.hashed = content ? { sha256: sha256Hex(content), size: content.length } : await hashStream(zip, e);
+  } catch (error) {
+    outcome.failures.push(['entries.readable', `${e.name}: ${(error as Error).message}`]);
+    return outcome;
+  }
+  if (!content || !parse) return outcome;
+  if (role === 'snapshot-manifest') {
+    try {
+      const parsed = parseManifest(content, e.name);
+      if (e.name !== snapshotManifestPath(parsed.snapshotId)) {
+        outcome.failures.push(['snapshots.manifests', `${e.name}: is the manifest of snapshot ${parsed.snapshotId}, expected at ${snapshotManifestPath(parsed.snapshotId)}`]);
+      }
+      outcome.snapshotManifest = { manifest: parsed, bytes: content, sha256: outcome.hashed.sha256 };
+    } catch (error) {
+      outcome.failures.push(['snapshots.manifests', `${e.name}: ${(error as Error).message}`]);
+    }
+  } else if (role === 'evidence') {
+    try {
+      const value = JSON.parse(content.toString('utf8')) as unknown;
+      validateEnvelope(value, e.name);
+      outcome.envelopeSnapshotId = value.snapshotId;
+    } catch (error) {
+      outcome.failures.push(['evidence.schemas', error instanceof SyntaxError ? `${e.name}: not JSON (${error.message})` : (error as Error).message]);
+    }
+  } else {
+    try {
+      const problems = validateAssessmentResults(JSON.parse(content.toString('utf8')));
+      for (const p of problems.slice(0, 20)) outcome.failures.push(['oscal.schema', `${e.name}: ${p}`]);
+      if (problems.length > 20) outcome.failures.push(['oscal.schema', `${e.name}: … and ${problems.length - 20} more`]);
+    } catch (error) {
+      outcome.failures.push(['oscal.schema', `${e.name}: not JSON (${(error as Error).message})`]);
+    }
+  }
+  return outcome;
 }
 
 async function hashStream(zip: ZipReader, entry: ZipEntryInfo): Promise<Hashed> {
