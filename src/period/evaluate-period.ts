@@ -4,6 +4,8 @@ import { evaluateControls } from '../controls/evaluate-controls.js';
 import type { Control, Evaluation } from '../controls/types.js';
 import { buildCoverageLedger } from '../coverage/build-ledger.js';
 import { missedRunEvidence } from '../coverage/missed-runs.js';
+import { collectors } from '../collectors/index.js';
+import { schedulesFromConfig } from '../evidence/run-schedule.js';
 import type { CoverageLedger } from '../coverage/types.js';
 import type { EvidenceStore } from '../evidence/store.js';
 import { loadPeriod, type LoadPeriodOptions } from './load-period.js';
@@ -30,8 +32,13 @@ export async function evaluatePeriod(
   return { view, coverage, evaluation };
 }
 
-/** The coverage ledger of a loaded period (with the run log's missed runs, once issue 8 provides them). */
-export async function buildLedgerFor(view: PeriodView, config: Pick<Config, 'regions' | 'period'>, store: EvidenceStore): Promise<CoverageLedger> {
-  const missed = missedRunEvidence(await store.readRunLog(), config.period);
+/** The coverage ledger of a loaded period, with the scheduled runs the run log shows were missed. */
+export async function buildLedgerFor(
+  view: PeriodView,
+  config: Pick<Config, 'regions' | 'period'> & Partial<Pick<Config, 'schedules'>>,
+  store: EvidenceStore,
+  now: Date = new Date(),
+): Promise<CoverageLedger> {
+  const missed = missedRunEvidence(await store.readRunLog(), config.period, { schedules: schedulesFromConfig(config, collectors), now });
   return buildCoverageLedger(view, { regions: config.regions, externalGaps: missed.gaps, notices: missed.notices });
 }
