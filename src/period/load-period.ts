@@ -98,9 +98,9 @@ export async function loadPeriod(store: EvidenceStore, config: Pick<Config, 'per
     } catch {
       index = undefined;
     }
-    const touches = index
-      ? index.envelopes.some((e) => e.window.end >= loadFrom && e.window.start < loadTo)
-      : stored.manifest.startedAt >= loadFrom && stored.manifest.startedAt < loadTo;
+    // A run in the range matters even without envelopes: its gaps say what failed.
+    const ranInRange = stored.manifest.startedAt >= loadFrom && stored.manifest.startedAt < loadTo;
+    const touches = ranInRange || (index?.envelopes.some((e) => e.window.end >= loadFrom && e.window.start < loadTo) ?? false);
     if (!touches) continue;
     loaded.add(id);
     if (index) indexes.set(id, index);

@@ -2,7 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadPeriod } from '../../../src/period/load-period.js';
 import { ACCOUNT, OTHER_ACCOUNT, at, createFixtureStore, type FixtureStore } from '../../support/evidence-fixtures.js';
-import { s3Bucket, trail } from '../../support/evidence-data.js';
+import { backupJob, s3Bucket, trail } from '../../support/evidence-data.js';
 import { testConfig } from '../../support/config.js';
 
 const config = testConfig({ period: { start: '2026-01-01', end: '2026-06-30' }, accounts: [{ id: ACCOUNT, name: 'prod' }] });
@@ -58,6 +58,25 @@ describe('loadPeriod', () => {
     const names = view.series<{ buckets: Array<{ name: string }> }>('s3.buckets').map((c) => `${c.account}:${c.data.buckets[0].name}`);
     expect(names).toEqual([`${OTHER_ACCOUNT}:x`, `${ACCOUNT}:late`]);
     expect(view.accounts).toEqual([ACCOUNT, OTHER_ACCOUNT]);
+  });
+
+  test('jobs captured in overlapping snapshots are counted once, in their latest observed state', async () => {
+    const first = at('2026-02-01', 2);
+    const second = at('2026-02-02', 2);
+    const job = (id: string, state: string) => backupJob(id, 'arn:aws:s3:::records', state, at('2026-01-31', 23));
+    // The second window's 3-day lookback lists j1 and j2 again: j1 finished since, j2 failed.
+    await fx.write({ at: first, envelopes: [{ collector: 'backup.backup-jobs', window: { start: at('2026-01-31', 2), end: first }, data: { jobs: [job('j1', 'RUNNING'), job('j2', 'RUNNING')] } }] });
+    const later = await fx.write({
+      at: second,
+      envelopes: [{ collector: 'backup.backup-jobs', window: { start: first, end: second }, data: { jobs: [job('j1', 'COMPLETED'), job('j2', 'FAILED'), job('j3', 'COMPLETED')] } }],
+    });
+
+    const view = await loadPeriod(fx.store, config);
+
+    const jobs = view.records<{ BackupJobId: string; State: string }>('backup.backup-jobs');
+    expect(jobs.map((j) => `${j.key}:${j.record.State}:${j.observations}`)).toEqual(['j1:COMPLETED:2', 'j2:FAILED:2', 'j3:COMPLETED:1']);
+    expect(jobs.every((j) => j.snapshotId === later && j.evidenceId === `${later}_${ACCOUNT}_us-east-1_backup.backup-jobs`)).toBe(true);
+    expect(view.series('backup.backup-jobs')).toEqual([]);
   });
 
   test('an altered evidence file is reported and its data left out', async () => {
