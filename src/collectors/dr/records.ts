@@ -85,7 +85,10 @@ export async function readDrRecords(config: Pick<Config, 'drTests' | 'configDir'
     throw new InputError([{ file: configFile, path: 'drTests', message: `"${shownFolder}" is a file; expected a folder of DR test records` }]);
   }
 
-  const names = (await readdir(folder)).filter((n) => DR_RECORD_FILE.test(n)).sort();
+  const names = (await readdir(folder, { withFileTypes: true }))
+    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && DR_RECORD_FILE.test(entry.name))
+    .map((entry) => entry.name)
+    .sort();
   const issues: InputIssue[] = [];
   const records: DrRecordFile[] = [];
   const idOwners = new Map<string, string>();

@@ -106,6 +106,8 @@ describe('valid records', () => {
       'README.md': '# how to write a record',
       '.draft.yml': 'not: read',
     });
+    await mkdir(path.join(folder, 'archive.yaml')); // a folder, whatever its name
+
 
     const data = await readDrRecords(configFor(dir, folder));
 
