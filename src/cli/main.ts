@@ -11,6 +11,8 @@ import {
 } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { runCollect } from './commands/collect.js';
+import { runCoverage } from './commands/coverage.js';
+import { runEvaluate } from './commands/evaluate.js';
 import { runInit } from './commands/init.js';
 import { runKeygen } from './commands/keygen.js';
 import { runMerge } from './commands/merge.js';
@@ -30,8 +32,8 @@ function notYetImplemented(name: string) {
 export const commandHandlers: Record<string, (io: CliIo, args: unknown[], options: Record<string, unknown>) => Promise<number>> = {
   init: (io, _args, options) => runInit(io, options),
   collect: (io, _args, options) => runCollect(io, options),
-  coverage: notYetImplemented('coverage'),
-  evaluate: notYetImplemented('evaluate'),
+  coverage: (io, _args, options) => runCoverage(io, options),
+  evaluate: (io, _args, options) => runEvaluate(io, options),
   report: notYetImplemented('report'),
   verify: (io, args, options) => runVerify(io, args, options),
   sample: (io, _args, options) => runSample(io, options),
