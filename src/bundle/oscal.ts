@@ -21,6 +21,11 @@ export interface EvaluationForBundle {
       from: string;
       to: string;
       message: string;
+      /**
+       * `failure` (default): the control is not met; `unevaluated`: could not be evaluated;
+       * `deviation`: an event within tolerance, listed for the auditor (no finding of its own).
+       */
+      kind?: 'failure' | 'deviation' | 'unevaluated';
       /** Evidence ids behind the exception. */
       evidence: readonly string[];
       waived?: { reason?: string; approver?: string; expires?: string };
@@ -98,7 +103,8 @@ export function buildAssessmentResults(evaluation: EvaluationForBundle, evidence
         : { description: `Evidence ${evidenceId}, named by the evaluation, is not included in this bundle.` };
     });
 
-  const observations: Json[] = [];
+  const controlObservations: Json[] = [];
+  const exceptionObservations: Json[] = [];
   const findings: Json[] = [];
   const controls = [...evaluation.controls].sort((a, b) => compare(a.id, b.id));
   for (const control of controls) {
@@ -108,14 +114,16 @@ export function buildAssessmentResults(evaluation: EvaluationForBundle, evidence
       ...control.exceptions.flatMap((x) => x.evidence),
     ];
     const controlObservation = id('observation', 'control', control.id);
-    const exceptionObservations: string[] = [];
+    const relatedObservations: string[] = [];
     control.exceptions.forEach((exception, index) => {
       const key = ['exception', control.id, String(index), exception.resource, exception.account, exception.region, exception.from];
       const observationUuid = id('observation', ...key);
-      exceptionObservations.push(observationUuid);
+      relatedObservations.push(observationUuid);
       const waiver = exception.waived;
+      const kind = exception.kind ?? 'failure';
       const props = compactProps([
         prop('control-id', control.id),
+        prop('exception-kind', kind),
         prop('resource', exception.resource),
         prop('account', exception.account),
         prop('region', exception.region),
@@ -127,18 +135,20 @@ export function buildAssessmentResults(evaluation: EvaluationForBundle, evidence
         waiver?.expires ? prop('waiver-expires', waiver.expires) : undefined,
       ]);
       const evidence = relevantEvidence(exception.evidence);
-      observations.push(
+      exceptionObservations.push(
         compact({
           uuid: observationUuid,
-          title: `${control.id} exception: ${exception.resource}`,
+          title: `${control.id} ${kind === 'deviation' ? 'deviation' : 'exception'}: ${exception.resource}`,
           description: text(exception.message, `Exception on ${exception.resource}.`),
           props,
           methods: ['TEST'],
-          types: ['finding'],
+          // A deviation is an event within tolerance: observed and listed, not a finding.
+          types: [kind === 'deviation' ? 'control-objective' : 'finding'],
           'relevant-evidence': evidence,
           collected: generatedAt,
         }),
       );
+      if (kind === 'deviation') return;
       findings.push(
         compact({
           uuid: id('finding', ...key),
@@ -150,8 +160,8 @@ export function buildAssessmentResults(evaluation: EvaluationForBundle, evidence
             'target-id': control.id,
             status: compact({
               state: 'not-satisfied',
-              reason: waiver ? 'other' : 'fail',
-              remarks: waiver ? describeWaiver(waiver) : undefined,
+              reason: waiver || kind === 'unevaluated' ? 'other' : 'fail',
+              remarks: waiver ? describeWaiver(waiver) : kind === 'unevaluated' ? 'Could not be evaluated (missing or invalid evidence).' : undefined,
             }),
           },
           'related-observations': [{ 'observation-uuid': observationUuid }],
@@ -159,7 +169,7 @@ export function buildAssessmentResults(evaluation: EvaluationForBundle, evidence
       );
     });
     const controlProps = compactProps([prop('control-id', control.id), prop('status', control.status), ...control.criteria.map((c) => prop('criterion', c)), prop('exceptions', String(control.exceptions.length))]);
-    observations.push(
+    controlObservations.push(
       compact({
         uuid: controlObservation,
         title: `${control.id}: ${control.title}`,
@@ -182,12 +192,12 @@ export function buildAssessmentResults(evaluation: EvaluationForBundle, evidence
           'target-id': control.id,
           status: { state: target.state, reason: target.reason, remarks: `proofpack status: ${control.status} (${target.words}).` },
         },
-        'related-observations': [controlObservation, ...exceptionObservations].map((uuid) => ({ 'observation-uuid': uuid })),
+        'related-observations': [controlObservation, ...relatedObservations].map((uuid) => ({ 'observation-uuid': uuid })),
       }),
     );
   }
-  // Observations: every control's first, then exceptions, each group in control order, for readers.
-  observations.sort((a, b) => Number(typesOf(a) === 'finding') - Number(typesOf(b) === 'finding'));
+  // Observations: every control's first, then the exceptions, each group in control order, for readers.
+  const observations = [...controlObservations, ...exceptionObservations];
 
   const resources: Json[] = [
     {
@@ -283,10 +293,6 @@ function text(value: string | undefined, fallback: string): string {
 /** Drops undefined values and empty arrays (OSCAL arrays have minItems 1). */
 function compact(object: Json): Json {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
-}
-
-function typesOf(observation: Json): string {
-  return (observation.types as string[])[0];
 }
 
 function compare(a: string, b: string): number {

@@ -4,6 +4,7 @@ import { buildAssessmentResults, OSCAL_PROP_NS, toOscalDateTime, type Evaluation
 import { OSCAL_SCHEMA_FILE, validateAssessmentResults } from '../../../src/bundle/oscal-schema.js';
 import { NAMESPACE_DNS, NAMESPACE_URL, uuidV5 } from '../../../src/bundle/uuid.js';
 import { sha256Hex } from '../../../src/util/hash.js';
+import type { ControlResult, Evaluation } from '../../../src/controls/types.js';
 import { ACCOUNT, EVALUATION } from '../../support/bundle-fixtures.js';
 
 interface Doc {
@@ -172,4 +173,56 @@ test('period edges: dates become the start and end of the UTC day', () => {
   expect(toOscalDateTime('2026-01-01', 'start')).toBe('2026-01-01T00:00:00Z');
   expect(toOscalDateTime('2026-06-30', 'end')).toBe('2026-06-30T23:59:59Z');
   expect(toOscalDateTime('2026-06-30T12:00:00.000Z', 'end')).toBe('2026-06-30T12:00:00Z');
+});
+
+test("evaluate's real Evaluation type is accepted as is; deviations are observed without a finding, unevaluated exceptions are 'other'", () => {
+  const result = (id: string, status: ControlResult['status'], exceptions: ControlResult['exceptions']): ControlResult => ({
+    id,
+    title: `Title of ${id}`,
+    criteria: ['A1.2'],
+    status,
+    summary: `${id} summary`,
+    exceptions,
+    measurements: [],
+    sources: ['backup.jobs'],
+    counts: { failures: 0, deviations: 0, unevaluated: 0, waived: 0 },
+  });
+  const at = { account: ACCOUNT, region: 'us-east-1', from: '2026-02-01T05:00:00Z', to: '2026-02-01T05:00:00Z', evidence: [] };
+  const evaluation: Evaluation = {
+    period: { start: '2026-01-01', end: '2026-06-30' },
+    controls: [
+      result('backup.job-success', 'pass', [{ ...at, kind: 'deviation', resource: 'job-1', message: 'One failed job; the success rate still meets the target.' }]),
+      result('backup.vault-immutable', 'error', [{ ...at, kind: 'unevaluated', resource: 'vault-a', message: 'No vault evidence for us-east-1.' }]),
+      result('replication.s3', 'waived', [
+        { ...at, kind: 'failure', resource: 'bucket-b', message: 'Not replicated.', waived: { pattern: 'bucket-*', approver: 'CISO', reason: 'Retired', expires: '2026-12-31' } },
+      ]),
+    ],
+    coverage: {} as Evaluation['coverage'],
+    waivers: [],
+    snapshots: [],
+    summary: { pass: 1, fail: 0, not_applicable: 0, error: 1, waived: 1 },
+  };
+  // Compile-time: the real type must stay assignable to what the bundle consumes.
+  const consumed: EvaluationForBundle = evaluation;
+  const doc = buildAssessmentResults(consumed, [], metadata) as unknown as Doc;
+  expect(validateAssessmentResults(doc)).toEqual([]);
+  const { observations, findings } = doc['assessment-results'].results[0];
+  expect(observations.map((o) => [o.title, o.types[0]])).toEqual([
+    ['backup.job-success: Title of backup.job-success', 'control-objective'],
+    ['backup.vault-immutable: Title of backup.vault-immutable', 'control-objective'],
+    ['replication.s3: Title of replication.s3', 'control-objective'],
+    ['backup.job-success deviation: job-1', 'control-objective'],
+    ['backup.vault-immutable exception: vault-a', 'finding'],
+    ['replication.s3 exception: bucket-b', 'finding'],
+  ]);
+  expect(findings.map((f) => [f.title, f.target.status.state, f.target.status.reason])).toEqual([
+    ['backup.job-success: operated effectively throughout the period', 'satisfied', 'pass'],
+    ['backup.vault-immutable exception: vault-a', 'not-satisfied', 'other'],
+    ['backup.vault-immutable: could not be evaluated', 'not-satisfied', 'other'],
+    ['replication.s3 exception: bucket-b', 'not-satisfied', 'other'],
+    ['replication.s3: exceptions were found and waived by management', 'not-satisfied', 'other'],
+  ]);
+  // The deviation is linked from its control's finding.
+  const deviation = observations.find((o) => o.title.includes('deviation'))!;
+  expect(findings[0]['related-observations'].map((r) => r['observation-uuid'])).toContain(deviation.uuid);
 });
