@@ -69,10 +69,14 @@ export function pageFor<P>(pages: P[], nextToken: string | undefined | null): P 
   return page;
 }
 
-/** A fault-proxy responder serving recorded pages by the request's `nextToken` query parameter. */
+/**
+ * A fault-proxy responder serving recorded pages by the request's page token. Backup's wire name
+ * for it is `nextToken` on most listings but `NextToken` on the restore-testing ones.
+ */
 export function servePages(pages: Array<Record<string, unknown>>): (req: ProxiedRequest) => CannedResponse {
   return (req) => {
-    const token = new URL(req.path, 'http://x').searchParams.get('nextToken');
+    const query = new URL(req.path, 'http://x').searchParams;
+    const token = query.get('nextToken') ?? query.get('NextToken');
     return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(pageFor(pages, token)) };
   };
 }

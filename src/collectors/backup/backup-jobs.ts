@@ -1,7 +1,7 @@
 import { paginateListBackupJobs, type BackupJob } from '@aws-sdk/client-backup';
 import type { Collector } from '../types.js';
 import { JOB_RETENTION_DAYS, accountFilter, planJobQuery, type JobListingOptions } from './job-window.js';
-import { MAX_PAGE_SIZE, listAllPages } from './list-pages.js';
+import { MAX_PAGE_SIZE, listAllPages, pagesOf } from './list-pages.js';
 
 export interface BackupJobs {
   /** ListBackupJobs records exactly as AWS returns them (BackupJobId, State, CreationDate, CompletionDate…). */
@@ -24,7 +24,7 @@ export function createBackupJobsCollector(options: JobListingOptions = {}): Coll
     operations: ['backup:ListBackupJobs'],
     async collect(ctx) {
       const input = { ...planJobQuery(ctx.window), ...filter, MaxResults: MAX_PAGE_SIZE };
-      const jobs = await listAllPages(paginateListBackupJobs({ client: ctx.clients.backup }, input), (page) => page.BackupJobs);
+      const jobs = await listAllPages(paginateListBackupJobs(pagesOf(ctx.clients.backup), input), (page) => page.BackupJobs);
       ctx.progress(`${jobs.length} backup jobs`);
       return { data: { jobs }, recordCount: jobs.length };
     },

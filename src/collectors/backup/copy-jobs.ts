@@ -1,7 +1,7 @@
 import { paginateListCopyJobs, type CopyJob } from '@aws-sdk/client-backup';
 import type { Collector } from '../types.js';
 import { JOB_RETENTION_DAYS, accountFilter, planJobQuery, type JobListingOptions } from './job-window.js';
-import { MAX_PAGE_SIZE, listAllPages } from './list-pages.js';
+import { MAX_PAGE_SIZE, listAllPages, pagesOf } from './list-pages.js';
 
 export interface BackupCopyJobs {
   /** ListCopyJobs records exactly as AWS returns them (CopyJobId, State, Source/DestinationBackupVaultArn…). */
@@ -24,7 +24,7 @@ export function createCopyJobsCollector(options: JobListingOptions = {}): Collec
     operations: ['backup:ListCopyJobs'],
     async collect(ctx) {
       const input = { ...planJobQuery(ctx.window), ...filter, MaxResults: MAX_PAGE_SIZE };
-      const jobs = await listAllPages(paginateListCopyJobs({ client: ctx.clients.backup }, input), (page) => page.CopyJobs);
+      const jobs = await listAllPages(paginateListCopyJobs(pagesOf(ctx.clients.backup), input), (page) => page.CopyJobs);
       ctx.progress(`${jobs.length} copy jobs`);
       return { data: { jobs }, recordCount: jobs.length };
     },

@@ -14,6 +14,14 @@ export async function listAllPages<P, T>(pages: AsyncIterable<P>, itemsOf: (page
   return items;
 }
 
+/**
+ * Paginator configuration for `client`: stop when AWS repeats the previous page token instead of
+ * asking for the same page forever (the SDK's paginators loop on a repeated token by default).
+ */
+export function pagesOf<C>(client: C): { client: C; stopOnSameToken: true } {
+  return { client, stopOnSameToken: true };
+}
+
 /** A copy of `record` with only `fields` (those present), in the order of `fields`. */
 export function pickFields<T extends object, K extends keyof T>(record: T, fields: readonly K[]): Pick<T, K> {
   const picked = {} as Pick<T, K>;

@@ -1,6 +1,6 @@
 import { paginateListProtectedResources, type ProtectedResource } from '@aws-sdk/client-backup';
 import type { Collector } from '../types.js';
-import { MAX_PAGE_SIZE, listAllPages } from './list-pages.js';
+import { MAX_PAGE_SIZE, listAllPages, pagesOf } from './list-pages.js';
 
 export interface BackupProtectedResources {
   /**
@@ -24,7 +24,7 @@ export const backupProtectedResources: Collector<BackupProtectedResources> = {
   operations: ['backup:ListProtectedResources'],
   async collect(ctx) {
     const client = ctx.clients.backup;
-    const resources = await listAllPages(paginateListProtectedResources({ client }, { MaxResults: MAX_PAGE_SIZE }), (page) => page.Results);
+    const resources = await listAllPages(paginateListProtectedResources(pagesOf(client), { MaxResults: MAX_PAGE_SIZE }), (page) => page.Results);
     ctx.progress(`${resources.length} protected resources`);
     return { data: { resources }, recordCount: resources.length };
   },

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-backup';
 import { mapWithConcurrency } from '../../util/limiter.js';
 import type { Collector } from '../types.js';
-import { MAX_PAGE_SIZE, listAllPages, pickFields } from './list-pages.js';
+import { MAX_PAGE_SIZE, listAllPages, pagesOf, pickFields } from './list-pages.js';
 
 /**
  * The fields of a ListRecoveryPointsByBackupVault record kept as evidence, under AWS's names:
@@ -68,7 +68,7 @@ export const backupRecoveryPoints: Collector<BackupRecoveryPoints> = {
   operations: ['backup:ListBackupVaults', 'backup:ListRecoveryPointsByBackupVault'],
   async collect(ctx) {
     const client = ctx.clients.backup;
-    const listed = await listAllPages(paginateListBackupVaults({ client }, {}), (page) => page.BackupVaultList);
+    const listed = await listAllPages(paginateListBackupVaults(pagesOf(client), {}), (page) => page.BackupVaultList);
     let total = 0;
     const vaults = await mapWithConcurrency(listed, 4, async (vault): Promise<VaultRecoveryPoints> => {
       const name = vault.BackupVaultName!;
@@ -76,7 +76,7 @@ export const backupRecoveryPoints: Collector<BackupRecoveryPoints> = {
       const points = await ctx.attempt(
         'backup:ListRecoveryPointsByBackupVault',
         listAllPages(
-          paginateListRecoveryPointsByBackupVault({ client }, { BackupVaultName: name, MaxResults: MAX_PAGE_SIZE }),
+          paginateListRecoveryPointsByBackupVault(pagesOf(client), { BackupVaultName: name, MaxResults: MAX_PAGE_SIZE }),
           (page) => page.RecoveryPoints,
         ),
         name,

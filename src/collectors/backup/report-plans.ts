@@ -1,6 +1,6 @@
 import { paginateListReportPlans, type ReportPlan } from '@aws-sdk/client-backup';
 import type { Collector } from '../types.js';
-import { listAllPages } from './list-pages.js';
+import { listAllPages, pagesOf } from './list-pages.js';
 
 export interface BackupReportPlans {
   /**
@@ -23,7 +23,7 @@ export const backupReportPlans: Collector<BackupReportPlans> = {
   group: 'state',
   operations: ['backup:ListReportPlans'],
   async collect(ctx) {
-    const reportPlans = await listAllPages(paginateListReportPlans({ client: ctx.clients.backup }, {}), (page) => page.ReportPlans);
+    const reportPlans = await listAllPages(paginateListReportPlans(pagesOf(ctx.clients.backup), {}), (page) => page.ReportPlans);
     ctx.progress(`${reportPlans.length} report plans`);
     return { data: { reportPlans }, recordCount: reportPlans.length };
   },

@@ -1,7 +1,7 @@
 import { paginateListRestoreJobs, type RestoreJobsListMember } from '@aws-sdk/client-backup';
 import type { Collector } from '../types.js';
 import { JOB_RETENTION_DAYS, accountFilter, planJobQuery, type JobListingOptions } from './job-window.js';
-import { MAX_PAGE_SIZE, listAllPages } from './list-pages.js';
+import { MAX_PAGE_SIZE, listAllPages, pagesOf } from './list-pages.js';
 
 export interface BackupRestoreJobs {
   /**
@@ -28,7 +28,7 @@ export function createRestoreJobsCollector(options: JobListingOptions = {}): Col
     operations: ['backup:ListRestoreJobs'],
     async collect(ctx) {
       const input = { ...planJobQuery(ctx.window), ...filter, MaxResults: MAX_PAGE_SIZE };
-      const jobs = await listAllPages(paginateListRestoreJobs({ client: ctx.clients.backup }, input), (page) => page.RestoreJobs);
+      const jobs = await listAllPages(paginateListRestoreJobs(pagesOf(ctx.clients.backup), input), (page) => page.RestoreJobs);
       ctx.progress(`${jobs.length} restore jobs`);
       return { data: { jobs }, recordCount: jobs.length };
     },

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-backup';
 import { mapWithConcurrency } from '../../util/limiter.js';
 import type { Collector } from '../types.js';
-import { listAllPages } from './list-pages.js';
+import { listAllPages, pagesOf } from './list-pages.js';
 
 export interface RestoreTestingSelectionEvidence {
   /** ListRestoreTestingSelections entry: name, ProtectedResourceType, IamRoleArn, ValidationWindowHours. */
@@ -57,7 +57,7 @@ export const backupRestoreTesting: Collector<BackupRestoreTesting> = {
   ],
   async collect(ctx) {
     const client = ctx.clients.backup;
-    const listed = await listAllPages(paginateListRestoreTestingPlans({ client }, {}), (page) => page.RestoreTestingPlans);
+    const listed = await listAllPages(paginateListRestoreTestingPlans(pagesOf(client), {}), (page) => page.RestoreTestingPlans);
     const plans = await mapWithConcurrency(listed, 4, async (plan): Promise<RestoreTestingPlanEvidence> => {
       const name = plan.RestoreTestingPlanName!;
       const [details, selections] = await Promise.all([
@@ -68,7 +68,7 @@ export const backupRestoreTesting: Collector<BackupRestoreTesting> = {
         ),
         ctx.attempt(
           'backup:ListRestoreTestingSelections',
-          listAllPages(paginateListRestoreTestingSelections({ client }, { RestoreTestingPlanName: name }), (page) => page.RestoreTestingSelections),
+          listAllPages(paginateListRestoreTestingSelections(pagesOf(client), { RestoreTestingPlanName: name }), (page) => page.RestoreTestingSelections),
           name,
         ),
       ]);

@@ -9,7 +9,7 @@ import {
 import { mapWithConcurrency } from '../../util/limiter.js';
 import { withoutMetadata } from '../sdk-output.js';
 import type { Collector } from '../types.js';
-import { listAllPages, pickFields } from './list-pages.js';
+import { listAllPages, pagesOf, pickFields } from './list-pages.js';
 
 /** A backup selection: what ListBackupSelections says, and GetBackupSelection's full definition. */
 export interface SelectionEvidence {
@@ -47,13 +47,13 @@ export const backupSelections: Collector<BackupSelections> = {
   operations: ['backup:ListBackupPlans', 'backup:ListBackupSelections', 'backup:GetBackupSelection'],
   async collect(ctx) {
     const client = ctx.clients.backup;
-    const listed = await listAllPages(paginateListBackupPlans({ client }, {}), (page) => page.BackupPlansList);
+    const listed = await listAllPages(paginateListBackupPlans(pagesOf(client), {}), (page) => page.BackupPlansList);
     const plans = await mapWithConcurrency(listed, 4, async (plan): Promise<PlanSelections> => {
       const planId = plan.BackupPlanId!;
       const head = { plan: pickFields(plan, ['BackupPlanId', 'BackupPlanArn', 'BackupPlanName', 'VersionId'] as const) };
       const selections = await ctx.attempt(
         'backup:ListBackupSelections',
-        listAllPages(paginateListBackupSelections({ client }, { BackupPlanId: planId }), (page) => page.BackupSelectionsList),
+        listAllPages(paginateListBackupSelections(pagesOf(client), { BackupPlanId: planId }), (page) => page.BackupSelectionsList),
         planId,
       );
       if (!selections) return head;

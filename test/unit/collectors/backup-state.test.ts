@@ -130,6 +130,15 @@ describe('backup.protected-resources', () => {
     expect(call(envelope!.provenance.calls, 'backup:ListProtectedResources')).toMatchObject({ pages: 3, records: 5, parameters: { MaxResults: 1000 } });
   });
 
+  test('a listing whose page token repeats stops instead of asking for the same page forever', async () => {
+    backup.on(ListProtectedResourcesCommand).callsFake(() => rec.toSdkShape({ Results: rec.protectedResources.slice(0, 1), NextToken: 'same' }));
+
+    const { envelope } = await collectOnce(backupProtectedResources as Collector);
+
+    expect(backup.commandCalls(ListProtectedResourcesCommand)).toHaveLength(2);
+    expect(envelope!.recordCount).toBe(2);
+  });
+
   test('AccessDenied is a denied gap naming ListProtectedResources, and no envelope', async () => {
     backup.on(ListProtectedResourcesCommand).rejects(accessDeniedError('ListProtectedResources'));
 
