@@ -1,6 +1,14 @@
 import { UsageError } from '../errors.js';
 import { backupPlans } from './backup/plans.js';
 import { backupVaults } from './backup/vaults.js';
+import { backupJobs } from './backup/backup-jobs.js';
+import { backupCopyJobs } from './backup/copy-jobs.js';
+import { backupProtectedResources } from './backup/protected-resources.js';
+import { backupRecoveryPoints } from './backup/recovery-points.js';
+import { backupReportPlans } from './backup/report-plans.js';
+import { backupRestoreJobs } from './backup/restore-jobs.js';
+import { backupRestoreTesting } from './backup/restore-testing.js';
+import { backupSelections } from './backup/selections.js';
 import { cloudtrailEvents } from './cloudtrail/events.js';
 import { cloudtrailTrails } from './cloudtrail/trails.js';
 import { cloudwatchAlarms } from './cloudwatch/alarms.js';
@@ -20,6 +28,14 @@ import type { Collector, SourceGroup } from './types.js';
 export const collectors: readonly Collector[] = [
   backupPlans as Collector,
   backupVaults as Collector,
+  backupSelections as Collector,
+  backupProtectedResources as Collector,
+  backupRecoveryPoints as Collector,
+  backupJobs as Collector,
+  backupCopyJobs as Collector,
+  backupRestoreJobs as Collector,
+  backupRestoreTesting as Collector,
+  backupReportPlans as Collector,
   cloudtrailTrails as Collector,
   cloudtrailEvents as Collector,
   configRecorders as Collector,
