@@ -11,6 +11,7 @@ import { backupJobs, createBackupJobsCollector } from '../../../src/collectors/b
 import { backupCopyJobs, createCopyJobsCollector } from '../../../src/collectors/backup/copy-jobs.js';
 import { JOB_LOOKBACK_DAYS, JOB_RETENTION_DAYS, ORGANIZATION_WIDE, planJobQuery } from '../../../src/collectors/backup/job-window.js';
 import { backupRestoreJobs, createRestoreJobsCollector } from '../../../src/collectors/backup/restore-jobs.js';
+import { collectors, selectCollectors } from '../../../src/collectors/index.js';
 import type { Collector } from '../../../src/collectors/types.js';
 import * as rec from '../../support/backup-recorded.js';
 import { accessDeniedError, collectOnce, replayCallerIdentity, replayRecordedBackup } from '../../support/backup-mocks.js';
@@ -29,6 +30,14 @@ beforeEach(() => {
 afterAll(() => {
   backup.restore();
   sts.restore();
+});
+
+test('`collect --only jobs` selects the three job sources, each kept 30 days by AWS', () => {
+  const jobs = selectCollectors(collectors, ['jobs']);
+  expect(jobs.map((c) => c.id)).toEqual(expect.arrayContaining(['backup.backup-jobs', 'backup.copy-jobs', 'backup.restore-jobs']));
+  for (const id of ['backup.backup-jobs', 'backup.copy-jobs', 'backup.restore-jobs']) {
+    expect(jobs.find((c) => c.id === id)).toMatchObject({ group: 'jobs', scope: 'region', retentionDays: 30 });
+  }
 });
 
 describe('planJobQuery', () => {

@@ -20,6 +20,9 @@ import { backupRecoveryPoints, RECOVERY_POINT_FIELDS } from '../../../src/collec
 import { backupReportPlans } from '../../../src/collectors/backup/report-plans.js';
 import { backupRestoreTesting } from '../../../src/collectors/backup/restore-testing.js';
 import { backupSelections } from '../../../src/collectors/backup/selections.js';
+import { backupJobs } from '../../../src/collectors/backup/backup-jobs.js';
+import { backupCopyJobs } from '../../../src/collectors/backup/copy-jobs.js';
+import { backupRestoreJobs } from '../../../src/collectors/backup/restore-jobs.js';
 import type { Collector } from '../../../src/collectors/types.js';
 import type { CallRecord } from '../../../src/evidence/types.js';
 import * as rec from '../../support/backup-recorded.js';
@@ -251,6 +254,24 @@ describe('backup.report-plans', () => {
 
     expect(envelope).toBeUndefined();
     expect(result.gaps).toEqual([expect.objectContaining({ kind: 'denied', operation: 'backup:ListReportPlans' })]);
+  });
+});
+
+describe.each([
+  backupSelections,
+  backupProtectedResources,
+  backupRecoveryPoints,
+  backupJobs,
+  backupCopyJobs,
+  backupRestoreJobs,
+  backupRestoreTesting,
+  backupReportPlans,
+] as Collector[])('$id operations', (collector) => {
+  test('the operations it declares (the IAM policy is derived from them) are exactly the ones it sends', async () => {
+    const { envelope } = await collectOnce(collector);
+
+    const sent = [...new Set(envelope!.provenance.calls.map((c) => c.operation))].sort();
+    expect(sent).toEqual([...collector.operations].sort());
   });
 });
 
