@@ -20,6 +20,8 @@ export interface LedgerOptions {
   /** Periods without evidence known from outside the snapshots, e.g. missed scheduled runs (src/coverage/missed-runs.ts). */
   externalGaps?: readonly ExternalGap[];
   notices?: readonly CoverageNotice[];
+  /** Whether a source is collected for an account × region at all (the collector's `appliesTo`); default: everywhere. */
+  applies?: (source: string, account: string, region: string) => boolean;
 }
 
 /** Explanations of missing days, highest priority first. */
@@ -96,6 +98,7 @@ export function buildCoverageLedger(view: PeriodView, options: LedgerOptions): C
   const cells: CoverageCell[] = [];
   for (const source of view.sources) {
     for (const { account, region } of cellTargets(source, view.accounts, options.regions)) {
+      if (options.applies && !options.applies(source.id, account, region)) continue;
       const key = `${source.id}|${account}|${region}`;
       const envelopes = envelopesByCell.get(key) ?? [];
       const gaps = [

@@ -32,6 +32,21 @@ export async function evaluatePeriod(
   return { view, coverage, evaluation };
 }
 
+/**
+ * Whether a source is collected for an account × region under this config (the collector's
+ * `appliesTo`: e.g. the Config aggregator inventory only in the aggregator's account). Sources
+ * that do not apply have no cells in the ledger, so they are never gaps.
+ */
+export function sourceApplies(config: Partial<Config>): (source: string, account: string, region: string) => boolean {
+  const byId = new Map(collectors.map((c) => [c.id, c]));
+  const names = new Map((Array.isArray(config.accounts) ? config.accounts : []).map((a) => [a.id, a.name]));
+  return (source, account, region) => {
+    const collector = byId.get(source);
+    if (!collector?.appliesTo || !config.period) return true;
+    return collector.appliesTo(config as Config, { id: account, name: names.get(account) ?? account }, region);
+  };
+}
+
 /** The coverage ledger of a loaded period, with the scheduled runs the run log shows were missed. */
 export async function buildLedgerFor(
   view: PeriodView,
@@ -40,5 +55,5 @@ export async function buildLedgerFor(
   now: Date = new Date(),
 ): Promise<CoverageLedger> {
   const missed = missedRunEvidence(await store.readRunLog(), config.period, { schedules: schedulesFromConfig(config, collectors), now });
-  return buildCoverageLedger(view, { regions: config.regions, externalGaps: missed.gaps, notices: missed.notices });
+  return buildCoverageLedger(view, { regions: config.regions, externalGaps: missed.gaps, notices: missed.notices, applies: sourceApplies(config) });
 }

@@ -3,7 +3,7 @@ import { ConfigError } from '../../../src/errors.js';
 import { CONTROL_IDS, CONTROLS } from '../../../src/controls/index.js';
 import { evaluateControls } from '../../../src/controls/evaluate-controls.js';
 import { SOC2_CRITERIA, SOC2_MAPPING } from '../../../src/controls/soc2-mapping.js';
-import type { Control } from '../../../src/controls/types.js';
+import type { Control, ControlException } from '../../../src/controls/types.js';
 import { applyWaivers, matchesWaiverPattern } from '../../../src/controls/waivers.js';
 import { buildCoverageLedger } from '../../../src/coverage/build-ledger.js';
 import { loadPeriod } from '../../../src/period/load-period.js';
@@ -71,7 +71,7 @@ describe('waivers', () => {
   });
 
   test('a waiver covers exceptions that ended by the end of its expiry day; later ones stay unwaived', () => {
-    const exceptions = [
+    const exceptions: ControlException[] = [
       { kind: 'failure' as const, resource: 'r1', account: ACCOUNT, region: 'us-east-1', from: '2026-02-01T00:00:00.000Z', to: '2026-03-31T23:00:00.000Z', message: 'm', evidence: [] },
       { kind: 'failure' as const, resource: 'r2', account: ACCOUNT, region: 'us-east-1', from: '2026-02-01T00:00:00.000Z', to: '2026-04-02T00:00:00.000Z', message: 'm', evidence: [] },
       { kind: 'unevaluated' as const, resource: 'r3', account: ACCOUNT, region: 'us-east-1', from: '2026-02-01T00:00:00.000Z', to: '2026-02-02T00:00:00.000Z', message: 'm', evidence: [] },

@@ -1,0 +1,15 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderControlsDoc } from '../src/controls/catalogue.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface GeneratedDoc {
+  /** Where the document goes. */
+  output: string;
+  /** Renders its content from the code (pure: the same code gives the same bytes). */
+  render(): string | Promise<string>;
+}
+
+/** Every document generated from the code. Add one here; test/unit/docs/generated-docs.test.ts keeps each in step. */
+export const generatedDocs: GeneratedDoc[] = [{ output: path.join(root, 'docs/CONTROLS.md'), render: () => renderControlsDoc() }];
