@@ -76,7 +76,10 @@ export interface RegionClients {
 
 /** Counts of requests sent through the factory's clients (benchmarks, run summaries). */
 export interface CallStats {
+  /** Commands sent (a paginated listing counts each page). */
   total: number;
+  /** HTTP attempts, retries included. */
+  attempts: number;
   byOperation: Record<string, number>;
 }
 
@@ -90,7 +93,7 @@ export class AwsClientFactory {
   private readonly clients = new Map<string, SendableClient>();
   private readonly limiters = new Map<string, RateLimiter>();
   private readonly credentialProviders = new Map<string, AwsCredentialIdentityProvider | undefined>();
-  private readonly stats: CallStats = { total: 0, byOperation: {} };
+  private readonly stats: CallStats = { total: 0, attempts: 0, byOperation: {} };
 
   constructor(readonly options: ClientFactoryOptions = {}) {}
 
@@ -105,7 +108,7 @@ export class AwsClientFactory {
   }
 
   callStats(): CallStats {
-    return { total: this.stats.total, byOperation: { ...this.stats.byOperation } };
+    return { total: this.stats.total, attempts: this.stats.attempts, byOperation: { ...this.stats.byOperation } };
   }
 
   destroy(): void {
@@ -148,14 +151,26 @@ export class AwsClientFactory {
     );
   }
 
-  /** Wraps `send` so that every command is rate-limited and recorded, also when tests stub the prototype. */
+  /**
+   * Rate-limits every HTTP attempt (a middleware after the retry step, so the SDK's retries of a
+   * throttled request wait their turn too), and wraps `send` so that every command is recorded for
+   * provenance — also when tests stub the client's prototype (aws-sdk-client-mock).
+   */
   private instrument(client: SendableClient, prefix: string, account: AccountTarget, region: string): void {
+    client.middlewareStack.add(
+      (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+        const operation = `${prefix}:${String(context.commandName ?? '').replace(/Command$/, '')}`;
+        await this.limiter(operation, account.id, region).take();
+        this.stats.attempts += 1;
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'proofpackRateLimit' },
+    );
     const proto = Object.getPrototypeOf(client) as SendableClient;
     client.send = async (command: unknown, options?: unknown) => {
       const action = String((command as object).constructor.name).replace(/Command$/, '');
       const operation = `${prefix}:${action}`;
       const input = (command as { input?: unknown }).input;
-      await this.limiter(operation, account.id, region).take();
       this.stats.total += 1;
       this.stats.byOperation[operation] = (this.stats.byOperation[operation] ?? 0) + 1;
       const recorder = callRecorderStorage.getStore();

@@ -232,11 +232,15 @@ test('a throttled call is retried by the SDK and succeeds without a gap', async 
     const factory = new AwsClientFactory({ endpointUrl: proxy.url, maxAttempts: 4 });
 
     const result = await collectSnapshot(config, { store: new LocalEvidenceStore(dir), clientFactory: factory, endpointUrl: proxy.url, collectors: [cloudtrailTrails] });
-    factory.destroy();
 
     expect(proxy.requests.filter((r) => r.operation === 'DescribeTrails').map((r) => r.throttled)).toEqual([true, true, false]);
     expect(result.gaps).toEqual([]);
     expect(result.envelopes).toBe(1);
+    // Every HTTP attempt, retries included, passed the rate limiter; the command itself counts once.
+    const stats = factory.callStats();
+    expect(stats.byOperation['cloudtrail:DescribeTrails']).toBe(1);
+    expect(stats.attempts).toBe(proxy.requests.length);
+    factory.destroy();
   } finally {
     await proxy.stop();
   }
