@@ -1,4 +1,5 @@
 import { createHash, type KeyObject } from 'node:crypto';
+import { unsafePathProblem } from '../bundle/entry-path.js';
 import { parseBundleManifest } from '../bundle/manifest.js';
 import { validateAssessmentResults } from '../bundle/oscal-schema.js';
 import { parseSha256Sums } from '../bundle/sha256sums.js';
@@ -138,7 +139,7 @@ interface Hashed {
 async function runChecks(zip: ZipReader, limits: VerifyLimits, expectedKey: KeyObject | undefined): Promise<BundleVerification> {
   const checks = new Checks();
   const refused = new Set<ZipEntryInfo>();
-  for (const problem of zip.problems) checks.fail('zip.safety', problem.entry ? `${problem.entry}: ${problem.message}` : problem.message);
+  for (const problem of zip.problems) checks.fail('zip.safety', problem.entry ? `${displayName(problem.entry)}: ${problem.message}` : problem.message);
   for (const e of zip.entries) {
     if (e.encrypted || (e.compressionMethod !== 0 && e.compressionMethod !== 8)) refused.add(e);
     if (zip.problems.some((p) => p.entry === e.name && /limit|overlaps|local header/.test(p.message))) refused.add(e);
@@ -419,6 +420,11 @@ async function hashStream(zip: ZipReader, entry: ZipEntryInfo): Promise<Hashed> 
     size += (chunk as Buffer).length;
   }
   return { sha256: hash.digest('hex'), size };
+}
+
+/** An entry name as printed: quoted when it could mislead (control characters, leading or trailing spaces, unsafe). */
+function displayName(name: string): string {
+  return unsafePathProblem(name) || /^\s|\s$/.test(name) ? JSON.stringify(name) : name;
 }
 
 function omitEntries(manifest: BundleManifest): Omit<BundleManifest, 'entries'> {

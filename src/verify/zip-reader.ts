@@ -121,23 +121,22 @@ export class ZipReader {
     let total = 0;
     const spans: Array<{ name: string; start: number; end: number }> = [];
     for (const e of this.entries) {
-      const label = JSON.stringify(e.name);
       const unsafe = unsafePathProblem(e.name);
-      if (unsafe) add(e.name, `unsafe name ${label}: ${unsafe}`);
+      if (unsafe) add(e.name, `unsafe name: ${unsafe}`);
       if (e.unicodePathName !== undefined && e.unicodePathName !== e.name) {
         const alt = unsafePathProblem(e.unicodePathName);
         add(e.name, `carries a second (Unicode Path) name ${JSON.stringify(e.unicodePathName)} that extractors may use instead${alt ? `: ${alt}` : ''}`);
       }
       const count = (seen.get(e.name) ?? 0) + 1;
       seen.set(e.name, count);
-      if (count === 2) add(e.name, `duplicate name ${label}: the zip holds two entries with this name`);
-      if (e.type === 'symlink') add(e.name, `${label} is a symbolic link (external attributes); links are refused`);
-      if (e.type === 'other') add(e.name, `${label} is not a regular file (external attributes)`);
-      if (e.encrypted) add(e.name, `${label} is encrypted`);
-      if (e.compressionMethod !== 0 && e.compressionMethod !== 8) add(e.name, `${label} uses compression method ${e.compressionMethod} (only stored and deflated are accepted)`);
-      if (e.uncompressedSize > limits.maxEntryBytes) add(e.name, `${label} declares ${e.uncompressedSize} bytes, more than the limit of ${limits.maxEntryBytes}`);
+      if (count === 2) add(e.name, 'duplicate name: the zip holds two entries with this name');
+      if (e.type === 'symlink') add(e.name, 'a symbolic link (external attributes); links are refused');
+      if (e.type === 'other') add(e.name, 'not a regular file (external attributes)');
+      if (e.encrypted) add(e.name, 'encrypted');
+      if (e.compressionMethod !== 0 && e.compressionMethod !== 8) add(e.name, `compression method ${e.compressionMethod} (only stored and deflated are accepted)`);
+      if (e.uncompressedSize > limits.maxEntryBytes) add(e.name, `declares ${e.uncompressedSize} bytes, more than the limit of ${limits.maxEntryBytes}`);
       if (e.uncompressedSize > RATIO_FLOOR && e.uncompressedSize > e.compressedSize * limits.maxRatio) {
-        add(e.name, `${label} expands ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}:1 (${e.compressedSize} → ${e.uncompressedSize} bytes), over the ${limits.maxRatio}:1 limit (zip bomb?)`);
+        add(e.name, `expands ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}:1 (${e.compressedSize} → ${e.uncompressedSize} bytes), over the ${limits.maxRatio}:1 limit (zip bomb?)`);
       }
       total += e.uncompressedSize;
       try {
@@ -145,18 +144,18 @@ export class ZipReader {
           this.zip.readLocalFileHeader(e.raw, {}, (error, header) => (error ? reject(error) : resolve(header))),
         );
         if (!Buffer.from(local.fileName).equals(e.raw.fileNameRaw)) {
-          add(e.name, `${label}: the local header names ${JSON.stringify(Buffer.from(local.fileName).toString('utf8'))} (extractors that read local headers would write that)`);
+          add(e.name, `the local header names ${JSON.stringify(Buffer.from(local.fileName).toString('utf8'))} (extractors that read local headers would write that)`);
         }
         if (local.compressionMethod !== e.compressionMethod || (local.generalPurposeBitFlag & 0x41) !== (e.raw.generalPurposeBitFlag & 0x41)) {
-          add(e.name, `${label}: the local header disagrees with the central directory (method or encryption)`);
+          add(e.name, 'the local header disagrees with the central directory (method or encryption)');
         }
         const localUnicode = unicodePathFromExtra(Buffer.from(local.extraField));
         if (localUnicode !== undefined && localUnicode !== e.name) {
-          add(e.name, `${label}: the local header carries another (Unicode Path) name ${JSON.stringify(localUnicode)}`);
+          add(e.name, `the local header carries another (Unicode Path) name ${JSON.stringify(localUnicode)}`);
         }
         spans.push({ name: e.name, start: e.localHeaderOffset, end: local.fileDataStart + e.compressedSize });
       } catch (error) {
-        add(e.name, `${label}: unreadable local header (${(error as Error).message})`);
+        add(e.name, `unreadable local header (${(error as Error).message})`);
       }
     }
     if (total > limits.maxTotalBytes) add('', `entries declare ${total} bytes in all, more than the limit of ${limits.maxTotalBytes}`);
@@ -164,7 +163,7 @@ export class ZipReader {
     spans.forEach((span, i) => {
       const next = spans[i + 1];
       const limit = next ? next.start : centralDirectoryOffset;
-      if (span.end > limit) add(span.name, `${JSON.stringify(span.name)}: its data overlaps ${next ? JSON.stringify(next.name) : 'the central directory'} (overlapping entries are a zip-bomb technique)`);
+      if (span.end > limit) add(span.name, `its data overlaps ${next ? JSON.stringify(next.name) : 'the central directory'} (overlapping entries are a zip-bomb technique)`);
     });
   }
 }

@@ -165,6 +165,8 @@ export interface RawZipEntry {
   mode?: number;
   /** Raw general purpose bit flag (bit 0 = encrypted). */
   flags?: number;
+  /** Extra field bytes, in both the local header and the central directory. */
+  extra?: Buffer;
 }
 
 /** Reads every entry of a zip (names as stored, data uncompressed). */
@@ -213,9 +215,10 @@ export function buildRawZip(entries: readonly RawZipEntry[]): Buffer {
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(size, 22);
+    const extra = entry.extra ?? Buffer.alloc(0);
     local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    locals.push(local, name, body);
+    local.writeUInt16LE(extra.length, 28);
+    locals.push(local, name, extra, body);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE((3 << 8) | 20, 4);
@@ -227,10 +230,11 @@ export function buildRawZip(entries: readonly RawZipEntry[]): Buffer {
     central.writeUInt32LE(body.length, 20);
     central.writeUInt32LE(size, 24);
     central.writeUInt16LE(name.length, 28);
+    central.writeUInt16LE(extra.length, 30);
     central.writeUInt32LE(((entry.mode ?? 0o100644) << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += 30 + name.length + body.length;
+    centrals.push(central, name, extra);
+    offset += 30 + name.length + extra.length + body.length;
   }
   const cd = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
