@@ -177,7 +177,7 @@ async function buildInputs(dir: string, target: number): Promise<BundleEntryInpu
       size += row.length;
       if (!out.write(row)) await new Promise((resolve) => out.once('drain', resolve));
     }
-    await new Promise((resolve) => out.end(resolve));
+    await new Promise<void>((resolve) => out.end(() => resolve()));
     entries.push({ path: `populations/${name}.csv`, role: 'population', file });
   }
 
@@ -187,7 +187,7 @@ async function buildInputs(dir: string, target: number): Promise<BundleEntryInpu
     for (let written = 0; written < (target * 0.1) / 3; written += 1 << 20) {
       if (!out.write(randomBytes(1 << 20))) await new Promise((resolve) => out.once('drain', resolve));
     }
-    await new Promise((resolve) => out.end(resolve));
+    await new Promise<void>((resolve) => out.end(() => resolve()));
     entries.push({ path: name, role: i === 1 ? 'diagram' : 'pdf', file });
   }
 
