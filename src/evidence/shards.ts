@@ -116,7 +116,10 @@ export interface OpenedShard {
 }
 
 export function assertRunId(runId: string | undefined): asserts runId is string {
-  if (!runId || !RUN_ID.test(runId)) {
+  if (runId === undefined || runId === '') {
+    throw new UsageError('--shard needs --run-id ID, the same for every shard of the run (e.g. the CI run id or the Job name)');
+  }
+  if (!RUN_ID.test(runId)) {
     throw new UsageError(
       `--run-id: expected 1-128 letters, digits, ".", "_" or "-" (starting with a letter or digit) shared by every shard of the run, got ${JSON.stringify(runId ?? '')}`,
     );

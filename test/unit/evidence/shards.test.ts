@@ -134,3 +134,14 @@ test('shards that wrote the same evidence differently are not merged', async () 
   await expect(outcome).rejects.toThrow('run r-3: evidence/111111111111/us-east-1/backup.vaults.json was written by two shards with different contents; the shards overlap (same accounts?)');
   expect(await store.listSnapshotIds()).toEqual([]);
 });
+
+test('a shard without a run id is refused before any AWS call', async () => {
+  const { collectSnapshot } = await import('../../../src/collectors/run-collection.js');
+  const { testConfig } = await import('../../support/config.js');
+  const store = await newStore();
+
+  const run = collectSnapshot(testConfig({ store: store.location }), { store, shard: { index: 1, count: 2 }, endpointUrl: 'http://127.0.0.1:9' });
+
+  await expect(run).rejects.toThrow('--shard needs --run-id ID, the same for every shard of the run (e.g. the CI run id or the Job name)');
+  expect(await store.listPartialSnapshotIds()).toEqual([]);
+});
