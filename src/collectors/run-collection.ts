@@ -10,7 +10,7 @@ import { assertValid } from '../evidence/schemas.js';
 import { GAPS_FILE, INDEX_FILE, RUN_FILE, type SnapshotIndex, type SnapshotIndexEntry } from '../evidence/snapshot-index.js';
 import { newSnapshotId } from '../evidence/snapshot-id.js';
 import { sortGaps } from '../evidence/gap-order.js';
-import { openShardRun, type OpenedShard, type ShardOutcome } from '../evidence/shards.js';
+import { assertRunId, openShardRun, type OpenedShard, type ShardOutcome } from '../evidence/shards.js';
 import type { EvidenceStore, SnapshotWriter } from '../evidence/store.js';
 import type { CallerIdentity, Envelope, Gap, SnapshotMetadata, TimeWindow } from '../evidence/types.js';
 import { canonicalJson } from '../util/canonical-json.js';
@@ -104,6 +104,7 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
       stsRegion: config.regions[0],
     });
   const ownsFactory = !options.clientFactory;
+  if (options.shard) assertRunId(options.runId); // before any AWS call
   const startedAt = now();
   const gaps: Gap[] = [];
   try {
