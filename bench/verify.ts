@@ -175,7 +175,7 @@ async function buildInputs(dir: string, target: number): Promise<BundleEntryInpu
         i % 31 ? '' : 'Backup job failed: the resource was not found, or you do not have permission',
       ]);
       size += row.length;
-      if (!out.write(row)) await new Promise((resolve) => out.once('drain', resolve));
+      if (!out.write(row)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
     await new Promise<void>((resolve) => out.end(() => resolve()));
     entries.push({ path: `populations/${name}.csv`, role: 'population', file });
@@ -185,7 +185,7 @@ async function buildInputs(dir: string, target: number): Promise<BundleEntryInpu
     const file = path.join(dir, name);
     const out = createWriteStream(file);
     for (let written = 0; written < (target * 0.1) / 3; written += 1 << 20) {
-      if (!out.write(randomBytes(1 << 20))) await new Promise((resolve) => out.once('drain', resolve));
+      if (!out.write(randomBytes(1 << 20))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
     await new Promise<void>((resolve) => out.end(() => resolve()));
     entries.push({ path: name, role: i === 1 ? 'diagram' : 'pdf', file });
