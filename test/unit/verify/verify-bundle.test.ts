@@ -140,6 +140,12 @@ describe('tamper matrix: each makes verify exit 4 and names the problem', () => 
     expect(f['evidence.snapshot-match']).toEqual([expect.stringMatching(new RegExp(`^${escape(name)}: SHA-256 [0-9a-f]{64}, but snapshot \\S+ recorded`))]);
   });
 
+  test('evidence that is no longer JSON fails its schema check by name', async () => {
+    const name = entryNamed(goodEntries, /^evidence\//);
+    const file = await tampered((entries) => flipByte(entries, name, () => 0));
+    expect(failed(await verifyBundle(file))['evidence.schemas']).toEqual([expect.stringMatching(new RegExp(`^${escape(name)}: not JSON \\(`))]);
+  });
+
   test('one byte flipped in a snapshot manifest breaks the chain at the next snapshot', async () => {
     const name = 'snapshots/20260215T020000Z-a1/manifest.json';
     const file = await tampered((entries) => flipByte(entries, name, (d) => d.indexOf('"toolVersion"') + 16));
