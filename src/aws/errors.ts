@@ -36,7 +36,6 @@ const THROTTLED = new Set([
   'RequestThrottled',
   'RequestThrottledException',
   'SlowDown',
-  'LimitExceededException',
   'ProvisionedThroughputExceededException',
 ]);
 

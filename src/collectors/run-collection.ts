@@ -140,12 +140,18 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
         sources: selected.map((c) => c.id),
         accounts: accounts.map((a) => ({ id: a.id, name: a.name, ...(a.roleArn ? { roleArn: a.roleArn } : {}) })),
         regions: [...config.regions],
-        windows: windows.map((w) => ({ collector: w.collector, account: w.account, region: w.region, start: w.start, end: w.end })),
+        windows: windows.map((w) => ({
+          collector: w.collector,
+          account: w.account,
+          region: w.region,
+          start: w.start,
+          end: w.end,
+          ...(w.gaps.length > 0 ? { gaps: w.gaps } : {}),
+        })),
       };
       assertValid('snapshot-run.v1', run, 'run.json');
       writer = sharded?.writer ?? (await store.beginSnapshot(snapshotId));
       await writer.writeFile(RUN_FILE, canonicalJson(run));
-      for (const w of windows) gaps.push(...w.gaps);
     }
     const runCollectors = selected.filter((c) => run.sources.includes(c.id));
     const runAccounts = accounts.filter((a) => run.accounts.some((r) => r.id === a.id));
@@ -176,9 +182,14 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
     });
     reachable.sort((a, b) => runAccounts.indexOf(a) - runAccounts.indexOf(b));
 
+    // A window's own gaps (time the source no longer keeps) travel with its task into the envelope
+    // and gaps.json; for an account that could not be reached they go to gaps.json directly.
     const windowsByKey = new Map(
-      run.windows.map((w) => [`${w.collector}|${w.account}|${w.region}`, { ...w, gaps: [] } as PlannedWindow]),
+      run.windows.map((w) => [`${w.collector}|${w.account}|${w.region}`, { ...w, gaps: w.gaps ?? [] } as PlannedWindow]),
     );
+    for (const w of windowsByKey.values()) {
+      if (!reachable.some((a) => a.id === w.account)) gaps.push(...w.gaps);
+    }
     const tasks: Task[] = [];
     for (const collector of runCollectors) {
       if (collector.scope === 'local') {
@@ -307,7 +318,7 @@ type RunParameters = {
   sources: string[];
   accounts: Array<{ id: string; name: string; roleArn?: string }>;
   regions: string[];
-  windows: Array<{ collector: string; account: string; region: string; start: string; end: string }>;
+  windows: Array<{ collector: string; account: string; region: string; start: string; end: string; gaps?: Gap[] }>;
 };
 
 interface TaskEnv {

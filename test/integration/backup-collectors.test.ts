@@ -185,10 +185,10 @@ test('moto serves plans, vaults and report plans; recorded AWS responses the res
       JSON.parse(JSON.stringify(rec.toSdkShape(rec.protectedResources))),
     );
 
-    // On the wire, the job listings asked for jobs created since window start − 3 days.
+    // On the wire, the job listings asked for jobs created since window start − 7 days.
     const jobRequest = proxy.requests.find((r) => PATHS.backupJobs.test(r.path))!;
     const query = new URL(jobRequest.path, 'http://x').searchParams;
-    expect(new Date(query.get('createdAfter')!).toISOString()).toBe('2026-02-26T00:00:00.000Z');
+    expect(new Date(query.get('createdAfter')!).toISOString()).toBe('2026-02-22T00:00:00.000Z');
     expect(new Date(query.get('createdBefore')!).toISOString()).toBe('2026-03-10T06:00:00.000Z');
     expect(query.get('maxResults')).toBe('1000');
   } finally {

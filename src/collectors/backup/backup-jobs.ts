@@ -32,7 +32,7 @@ export function createBackupJobsCollector(options: JobListingOptions = {}): Coll
 }
 
 /**
- * Every AWS Backup backup job of the window (30-day source; see job-window.ts for the 3-day
+ * Every AWS Backup backup job of the window (30-day source; see job-window.ts for the 7-day
  * lookback): the population behind `backup.job-success`.
  */
 export const backupJobs = createBackupJobsCollector();

@@ -11,10 +11,11 @@ export const JOB_RETENTION_DAYS = 30;
 /**
  * How far before the window's start the listings reach back. A job created shortly before the
  * previous capture may still have been running then; asking again for jobs created since
- * `window.start − 3 days` sees it once more in its final state. Consumers dedupe jobs by id
- * across snapshots, keeping the latest observation.
+ * `window.start − 7 days` sees it once more in its final state — 7 days is AWS Backup's default
+ * completion window (CompletionWindowMinutes 10080), the longest a job normally runs.
+ * Consumers dedupe jobs by id across snapshots, keeping the latest observation.
  */
-export const JOB_LOOKBACK_DAYS = 3;
+export const JOB_LOOKBACK_DAYS = 7;
 
 /** ByAccountId value that lists the jobs of every account of the organization (management or delegated-admin account). */
 export const ORGANIZATION_WIDE = '*';

@@ -1,6 +1,6 @@
 /**
  * The AWS Backup job collectors (backup, copy, restore jobs): recorded pages replayed with
- * aws-sdk-client-mock, the query window with its 3-day lookback, window edges across snapshots
+ * aws-sdk-client-mock, the query window with its 7-day lookback, window edges across snapshots
  * (where the previous capture ended; a capture older than the 30 days AWS keeps), and the
  * organization-view hook (ByAccountId).
  */
@@ -41,16 +41,16 @@ test('`collect --only jobs` selects the three job sources, each kept 30 days by 
 });
 
 describe('planJobQuery', () => {
-  test('reaches back 3 days before the window start', () => {
+  test('reaches back 7 days (the default completion window) before the window start', () => {
     const q = planJobQuery({ start: new Date('2026-03-10T06:00:00Z'), end: new Date('2026-03-11T06:00:00Z') });
-    expect(q).toEqual({ ByCreatedAfter: new Date('2026-03-07T06:00:00Z'), ByCreatedBefore: new Date('2026-03-11T06:00:00Z') });
+    expect(q).toEqual({ ByCreatedAfter: new Date('2026-03-03T06:00:00Z'), ByCreatedBefore: new Date('2026-03-11T06:00:00Z') });
   });
 
   test('never before the 30 days AWS keeps, counted back from the window end (the run start)', () => {
     const end = new Date('2026-04-24T06:00:00Z');
     const q = planJobQuery({ start: new Date(end.getTime() - 29 * DAY), end });
     expect(q.ByCreatedAfter).toEqual(new Date(end.getTime() - JOB_RETENTION_DAYS * DAY));
-    expect(JOB_LOOKBACK_DAYS).toBe(3);
+    expect(JOB_LOOKBACK_DAYS).toBe(7);
   });
 });
 
@@ -73,11 +73,11 @@ describe.each([
     // Every AWS field is kept under AWS's name; timestamps become ISO strings.
     expect(jobs).toEqual(JSON.parse(JSON.stringify(rec.toSdkShape(records))));
     expect(envelope!.recordCount).toBe(records.length);
-    // The query reached 3 days before the window start.
+    // The query reached 7 days before the window start.
     expect(envelope!.provenance.calls).toEqual([
       expect.objectContaining({
         operation: `backup:${action}`,
-        parameters: { ByCreatedAfter: '2026-02-26T00:00:00.000Z', ByCreatedBefore: '2026-03-10T06:00:00.000Z', MaxResults: 1000 },
+        parameters: { ByCreatedAfter: '2026-02-22T00:00:00.000Z', ByCreatedBefore: '2026-03-10T06:00:00.000Z', MaxResults: 1000 },
         pages,
         records: records.length,
         outcome: 'ok',
@@ -158,8 +158,8 @@ describe('windows across snapshots', () => {
     expect(first.envelope!.window).toEqual({ start: '2026-03-01T00:00:00.000Z', end: '2026-03-10T06:00:00.000Z' });
     expect(second.envelope!.window).toEqual({ start: first.envelope!.window.end, end: '2026-03-11T06:00:00.000Z' });
     expect([...first.result.gaps, ...second.result.gaps]).toEqual([]);
-    // The job was created before the second window starts; the 3-day lookback still asks for it.
-    expect(second.envelope!.provenance.calls[0].parameters).toMatchObject({ ByCreatedAfter: '2026-03-07T06:00:00.000Z', ByCreatedBefore: '2026-03-11T06:00:00.000Z' });
+    // The job was created before the second window starts; the 7-day lookback still asks for it.
+    expect(second.envelope!.provenance.calls[0].parameters).toMatchObject({ ByCreatedAfter: '2026-03-03T06:00:00.000Z', ByCreatedBefore: '2026-03-11T06:00:00.000Z' });
     const state = (e: typeof first) => (e.envelope!.data as { jobs: Array<{ State: string }> }).jobs.map((j) => j.State);
     expect(state(first)).toEqual(['RUNNING']);
     expect(state(second)).toEqual(['COMPLETED']);
