@@ -7,6 +7,9 @@ import { runCli } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { resolveAccounts } from '../../src/collectors/accounts.js';
 import { backupVaults } from '../../src/collectors/backup/vaults.js';
+import { configAggregateResources } from '../../src/collectors/config/aggregate-resources.js';
+import { TRACKED_TYPE_NAMES } from '../../src/collectors/config/resource-types.js';
+import { configResources } from '../../src/collectors/config/resources.js';
 import { collectSnapshot, type CollectResult } from '../../src/collectors/run-collection.js';
 import { s3Buckets } from '../../src/collectors/s3/buckets.js';
 import type { Collector } from '../../src/collectors/types.js';
@@ -176,6 +179,46 @@ test('organization mode without organizations:ListAccounts fails the run with th
     expect((error as Error).message).toMatch(/^organizations:ListAccounts failed \(AccessDeniedException: .*\) — organization mode runs with the management account or a delegated administrator/);
   } finally {
     factory.destroy();
+    await proxy.stop();
+  }
+});
+
+test('org-level inventory: with a Config aggregator, inventory is one set of calls in the aggregator account, not one per account', async () => {
+  const bucketsByAccount = org.active.map((a) => ({ SourceAccountId: a.id, SourceRegion: 'us-east-1', ResourceId: `data-${a.id}`, ResourceName: `data-${a.id}`, ResourceType: 'AWS::S3::Bucket' }));
+  const json = (body: unknown) => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(body) });
+  // moto does not serve the aggregate listings: AWS-shaped responses (ListAggregateDiscoveredResources, GetAggregateDiscoveredResourceCounts).
+  const proxy = await startFaultProxy({
+    target: moto.url,
+    rules: [
+      {
+        match: { target: 'ListAggregateDiscoveredResources' },
+        respond: (req) => json({ ResourceIdentifiers: (JSON.parse(req.body) as { ResourceType: string }).ResourceType === 'AWS::S3::Bucket' ? bucketsByAccount : [] }),
+      },
+      {
+        match: { target: 'GetAggregateDiscoveredResourceCounts' },
+        respond: json({ TotalDiscoveredResources: 5, GroupByKey: 'RESOURCE_TYPE', GroupedResourceCounts: [{ GroupName: 'AWS::S3::Bucket', ResourceCount: 5 }] }),
+      },
+    ],
+  });
+  try {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'proofpack-org-aggregator-'));
+    const config = testConfig({ store: dir, regions: REGIONS, accounts: ORG_ACCOUNTS, aggregator: { name: 'org-inventory', region: 'us-east-1', account: org.management } });
+    const { LocalEvidenceStore } = await import('../../src/evidence/local-store.js');
+    const store = new LocalEvidenceStore(dir);
+
+    const result = await collectSnapshot(config, { store, endpointUrl: proxy.url, collectors: [configResources, configAggregateResources] as Collector[] });
+
+    // One envelope, in the aggregator's account, holding every account's resources; no per-account inventory.
+    const index = JSON.parse((await store.readSnapshotFile(result.snapshotId, 'index.json')).toString('utf8')) as { envelopes: Array<{ collector: string; account: string }> };
+    expect(index.envelopes.map((e) => [e.collector, e.account])).toEqual([['config.aggregate-resources', org.management]]);
+    const envelope = await readEnvelope(store, result.snapshotId, `evidence/${org.management}/global/config.aggregate-resources.json`);
+    const s3 = (envelope.data as { types: Array<{ resourceType: string; resources?: Array<{ SourceAccountId: string }> }> }).types.find((t) => t.resourceType === 'AWS::S3::Bucket')!;
+    expect(s3.resources!.map((r) => r.SourceAccountId).sort()).toEqual(org.active.map((a) => a.id));
+    // The inventory calls do not depend on the number of accounts: one listing per tracked type, one count.
+    expect(result.callsByOperation['config:ListAggregateDiscoveredResources']).toBe(TRACKED_TYPE_NAMES.length);
+    expect(result.callsByOperation['config:GetAggregateDiscoveredResourceCounts']).toBe(1);
+    expect(Object.keys(result.callsByOperation).filter((op) => op.startsWith('config:') && !op.includes('Aggregate'))).toEqual([]);
+  } finally {
     await proxy.stop();
   }
 });
