@@ -10,7 +10,7 @@ import { assertValid } from '../evidence/schemas.js';
 import { GAPS_FILE, INDEX_FILE, RUN_FILE, type SnapshotIndex, type SnapshotIndexEntry } from '../evidence/snapshot-index.js';
 import { newSnapshotId } from '../evidence/snapshot-id.js';
 import { sortGaps } from '../evidence/gap-order.js';
-import { assertRunId, openShardRun, type OpenedShard, type ShardOutcome } from '../evidence/shards.js';
+import { assertRunId, listUnshardedPartialIds, openShardRun, type OpenedShard, type ShardOutcome } from '../evidence/shards.js';
 import type { EvidenceStore, SnapshotWriter } from '../evidence/store.js';
 import type { CallerIdentity, Envelope, Gap, SnapshotMetadata, TimeWindow } from '../evidence/types.js';
 import { canonicalJson } from '../util/canonical-json.js';
@@ -121,7 +121,7 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
     if (options.shard) {
       sharded = await openShardRun(store, { runId: options.runId, shard: options.shard, proposedSnapshotId: newSnapshotId(startedAt), now });
     }
-    const partial = sharded ? (sharded.resuming ? sharded.snapshotId : undefined) : options.resume ? (await store.listPartialSnapshotIds()).at(-1) : undefined;
+    const partial = sharded ? (sharded.resuming ? sharded.snapshotId : undefined) : options.resume ? (await listUnshardedPartialIds(store)).at(-1) : undefined;
     if (partial) {
       writer = sharded?.writer ?? (await store.beginSnapshot(partial, { resume: true }));
       run = await readRunParameters(writer, partial);

@@ -191,6 +191,22 @@ export async function openShardRun(
 }
 
 /**
+ * Partial snapshots a plain `collect --resume` may continue: not the shared snapshot of a
+ * sharded run (its shards continue it, and only a merge commits it).
+ */
+export async function listUnshardedPartialIds(store: EvidenceStore): Promise<string[]> {
+  const partials = await store.listPartialSnapshotIds();
+  if (partials.length === 0) return partials;
+  const claimed = new Set<string>();
+  for (const file of await store.listStoreFiles(SHARDS_DIR)) {
+    if (!file.endsWith('/claim.json')) continue;
+    const claim = await readJson<RunClaim>(store, file);
+    if (claim) claimed.add(claim.snapshotId);
+  }
+  return partials.filter((id) => !claimed.has(id));
+}
+
+/**
  * The shard parts of a run: which `i/n` are done and which are missing (not started, or started
  * and not finished).
  */

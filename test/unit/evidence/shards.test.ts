@@ -145,3 +145,15 @@ test('a shard without a run id is refused before any AWS call', async () => {
   await expect(run).rejects.toThrow('--shard needs --run-id ID, the same for every shard of the run (e.g. the CI run id or the Job name)');
   expect(await store.listPartialSnapshotIds()).toEqual([]);
 });
+
+test('a plain --resume never picks the shared snapshot of a sharded run', async () => {
+  const { listUnshardedPartialIds } = await import('../../../src/evidence/shards.js');
+  const store = await newStore();
+  const plain = await store.beginSnapshot('20260301T010000Z-aaaaaa');
+  await plain.writeFile('run.json', '{}');
+  const shard = await openShardRun(store, { runId: 'r-5', shard: { index: 1, count: 2 }, proposedSnapshotId: '20260301T020000Z-bbbbbb' });
+  await shard.writer.writeFile('evidence/111111111111/us-east-1/backup.vaults.json', '{}');
+
+  expect(await store.listPartialSnapshotIds()).toEqual(['20260301T010000Z-aaaaaa', '20260301T020000Z-bbbbbb']);
+  expect(await listUnshardedPartialIds(store)).toEqual(['20260301T010000Z-aaaaaa']);
+});
