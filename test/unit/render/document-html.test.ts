@@ -57,9 +57,11 @@ function hostileModel(value: string): DocumentModel {
 describe('document HTML', () => {
   test('cover, table of contents, body and header of the sample document (snapshot)', () => {
     const model = buildSampleDocument();
-    expect(renderCoverHtml(model).replace(`proofpack ${TOOL_VERSION} `, 'proofpack <version> ')).toMatchSnapshot('cover');
-    expect(renderTocHtml(model, tocOf(model))).toMatchSnapshot('toc');
-    expect(bodyHtml(model)).toMatchSnapshot('body');
+    // The shared stylesheet (templates/document/styles.hbs) is left out: it is the same in every page.
+    const withoutStyles = (html: string) => html.replace(/<style>\n[\s\S]*?<\/style>/g, '<style>/* styles.hbs */</style>');
+    expect(withoutStyles(renderCoverHtml(model)).replace(`proofpack ${TOOL_VERSION} `, 'proofpack <version> ')).toMatchSnapshot('cover');
+    expect(withoutStyles(renderTocHtml(model, tocOf(model)))).toMatchSnapshot('toc');
+    expect(withoutStyles(bodyHtml(model))).toMatchSnapshot('body');
     expect(renderHeaderTemplate(model)).toMatchSnapshot('header');
   });
 
