@@ -28,6 +28,7 @@ test('every YAML and JSON file under deploy/ parses', () => {
     'deploy/cloudformation/scheduler-fargate.yaml',
     'deploy/github-actions/proofpack.yml',
     'deploy/iam-policy.json',
+    'deploy/iam-store-policy.json',
     'deploy/kubernetes/cronjobs.yaml',
   ]);
   for (const file of structured) {
