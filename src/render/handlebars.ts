@@ -37,8 +37,6 @@ export function formatNumber(value: number): string {
 env.registerHelper('format-date', (value: unknown) => (typeof value === 'string' ? formatLongDate(value) : ''));
 env.registerHelper('format-timestamp', (value: unknown) => (typeof value === 'string' ? formatTimestamp(value) : ''));
 env.registerHelper('format-number', (value: unknown) => (typeof value === 'number' ? formatNumber(value) : ''));
-env.registerHelper('is-equal', (a: unknown, b: unknown) => a === b);
-env.registerHelper('join-list', (list: unknown, separator: unknown) => (Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ', ') : ''));
 
 function templateFile(name: string): string {
   if (!/^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/.test(name)) throw new RenderError(`template name "${name}" is not a path of lower-case words under templates/`);

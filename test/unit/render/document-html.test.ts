@@ -115,6 +115,16 @@ describe('document HTML', () => {
     if (value.startsWith('<img')) expect(all).toContain('&lt;img src&#x3D;http://127.0.0.1:9/x&gt;');
   });
 
+  test('a template block renders our template with the shared helpers, its data escaped', () => {
+    const model: DocumentModel = {
+      ...buildSampleDocument(),
+      sections: [{ id: 'sign', title: 'Sign-off', level: 1, blocks: [{ kind: 'template', template: 'document/fragments/signature', data: { role: 'Approved by', name: '<b>CEO</b>', date: '2026-01-31' } }] }],
+    };
+    const html = bodyHtml(model);
+    expect(html).toContain('<tr><th scope="row">Approved by</th><td>&lt;b&gt;CEO&lt;/b&gt;</td></tr>');
+    expect(html).toContain('<td class="signature-line">31 January 2026</td>');
+  });
+
   test('an SVG block is shown as an image (base64 data: URI), never inlined as markup', () => {
     const html = bodyHtml(buildSampleDocument());
     expect(html).toMatch(/<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+/]+(?:&#x3D;)*" alt="Region pair diagram">/);
