@@ -179,6 +179,9 @@ function buildChainExplanations(view: PeriodView): Explanation[] {
 /** Explanations common to both kinds of source: verification, gaps recorded by runs, recorder off, external. */
 function commonExplanations(input: CellInput, windowlessInterval: (atMs: number) => [number, number]): Explanation[] {
   const out: Explanation[] = [];
+  const gapsBySnapshot = new Map<string, SnapshotGap[]>();
+  for (const g of input.gaps) gapsBySnapshot.set(g.snapshotId, [...(gapsBySnapshot.get(g.snapshotId) ?? []), g]);
+  const envelopeSnapshots = new Set(input.envelopes.map((e) => e.snapshotId));
   for (const e of input.envelopes) {
     if (e.trusted) continue;
     const problems = input.problemsBySnapshot.get(e.snapshotId) ?? ['failed verification'];
@@ -188,8 +191,8 @@ function commonExplanations(input: CellInput, windowlessInterval: (atMs: number)
   for (const e of input.envelopes) {
     if (!e.trusted || e.complete) continue;
     const [fromMs, toMs] = windowOf(e, windowlessInterval);
-    const reasons = input.gaps
-      .filter((g) => g.snapshotId === e.snapshotId && g.collector === e.collector && g.kind !== 'window')
+    const reasons = (gapsBySnapshot.get(e.snapshotId) ?? [])
+      .filter((g) => g.collector === e.collector && g.kind !== 'window')
       .map((g) => describeGap(g));
     out.push({
       reason: 'incomplete',
@@ -201,7 +204,7 @@ function commonExplanations(input: CellInput, windowlessInterval: (atMs: number)
   }
   for (const g of input.gaps) {
     // Per-resource failures make their envelope incomplete: explained above, with the envelope.
-    if (g.resource && input.envelopes.some((e) => e.snapshotId === g.snapshotId)) continue;
+    if (g.resource && envelopeSnapshots.has(g.snapshotId)) continue;
     const reason: CoverageGapReason = g.kind === 'window' ? 'retention' : g.kind;
     let interval: [number, number];
     if (g.window) interval = [Date.parse(g.window.start), Date.parse(g.window.end)];

@@ -124,7 +124,10 @@ export const crossRegionCopy: Control = {
       const created = timeOf(r.record, 'CreationDate');
       if (!created || created < range.from || created >= range.to) continue;
       if ((text(r.record, 'State') ?? '').toUpperCase() !== 'COMPLETED') continue;
-      completedBackups.set(`${r.account}|${r.region}`, [...(completedBackups.get(`${r.account}|${r.region}`) ?? []), r.evidenceId].slice(0, 3));
+      const key = `${r.account}|${r.region}`;
+      const list = completedBackups.get(key) ?? [];
+      if (list.length < 3 && !list.includes(r.evidenceId)) list.push(r.evidenceId);
+      completedBackups.set(key, list);
     }
     for (const pair of pairs) {
       for (const [key, evidence] of completedBackups) {

@@ -12,6 +12,11 @@ export const periodCoverage: Control = {
     'From the coverage ledger: every source × account × region × day of the period is covered (time-windowed sources: the windows of complete envelopes span the day; point-in-time sources: a capture that day, or captures at most 35 days apart around it), and every snapshot verifies (file hashes, manifest chain, schemas). Each gap range (with its reason) and each verification problem is one exception.',
   evaluate({ coverage, view }) {
     const exceptions: ControlException[] = [];
+    const envelopeIds = new Map<string, string[]>();
+    for (const e of view.envelopes) {
+      const key = `${e.snapshotId}|${e.collector}|${e.account}|${e.region}`;
+      envelopeIds.set(key, [...(envelopeIds.get(key) ?? []), e.id]);
+    }
     for (const cell of coverage.cells) {
       for (const gap of cell.gaps) {
         exceptions.push(
@@ -22,7 +27,7 @@ export const periodCoverage: Control = {
             from: `${gap.from}T00:00:00.000Z`,
             to: new Date(Date.parse(`${gap.to}T00:00:00.000Z`) + DAY_MS).toISOString(),
             message: `${gap.days === 1 ? `${gap.from}` : `${gap.from} to ${gap.to} (${gap.days} days)`} not covered — ${gap.reason}: ${gap.message}`,
-            evidence: view.envelopes.filter((e) => gap.snapshots.includes(e.snapshotId) && e.collector === cell.source && e.account === cell.account && e.region === cell.region).map((e) => e.id),
+            evidence: gap.snapshots.flatMap((id) => envelopeIds.get(`${id}|${cell.source}|${cell.account}|${cell.region}`) ?? []),
           }),
         );
       }
