@@ -10,9 +10,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { AdaptiveRetryStrategy } from '@smithy/core/retry';
+import type { RetryErrorInfo, RetryStrategyV2, RetryToken, StandardRetryToken } from '@smithy/types';
 import { RateLimiter } from '../util/limiter.js';
 import { USER_AGENT } from '../version.js';
 import { callRecorderStorage, countRecords, provenanceParameters, recordFailure } from './call-recorder.js';
+import { isNotImplementedError } from './errors.js';
 import { rateLimitFor } from './rate-limits.js';
 
 /** An account as the collectors see it. */
@@ -127,7 +130,7 @@ export class AwsClientFactory {
         ...(endpoint ? { endpoint } : {}),
         ...(name === 's3' && endpoint ? { forcePathStyle: true } : {}),
         maxAttempts: this.options.maxAttempts ?? 8,
-        retryMode: 'adaptive',
+        retryStrategy: new ProofpackRetryStrategy(this.options.maxAttempts ?? 8),
         customUserAgent: USER_AGENT,
         credentials: this.credentialsFor(account),
       } as never) as unknown as SendableClient;
@@ -236,4 +239,31 @@ function memoizeCredentials(provider: AwsCredentialIdentityProvider): AwsCredent
     current = provider();
     return current;
   };
+}
+
+/**
+ * AWS's adaptive retries (backoff with jitter, client-side rate adaptation on throttling), except
+ * that an answer saying the endpoint does not implement the operation (an emulator's HTML error
+ * page) is not retried: it will not change, and retrying it only costs time.
+ */
+class ProofpackRetryStrategy implements RetryStrategyV2 {
+  readonly mode = 'adaptive';
+  private readonly inner: AdaptiveRetryStrategy;
+
+  constructor(maxAttempts: number) {
+    this.inner = new AdaptiveRetryStrategy(maxAttempts);
+  }
+
+  acquireInitialRetryToken(scope: string): Promise<RetryToken> {
+    return this.inner.acquireInitialRetryToken(scope);
+  }
+
+  refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
+    if (isNotImplementedError(errorInfo.error)) return Promise.reject(errorInfo.error);
+    return this.inner.refreshRetryTokenForRetry(token, errorInfo);
+  }
+
+  recordSuccess(token: StandardRetryToken): void {
+    this.inner.recordSuccess(token);
+  }
 }

@@ -67,10 +67,24 @@ export function classifyAwsError(error: unknown): AwsErrorInfo {
   const base = { code, message, httpStatus, requestId };
   if (DENIED.has(code) || httpStatus === 403) return { kind: 'denied', ...base };
   if (THROTTLED.has(code) || httpStatus === 429) return { kind: 'throttled', ...base };
-  if (/<html|<!doctype/i.test(message) || code === 'UnknownOperationException' || code === 'NotImplemented' || httpStatus === 501) {
+  if (isNotImplementedError(error)) {
     return { kind: 'unsupported', ...base, message: `the endpoint does not implement this operation (HTTP ${httpStatus ?? '?'})` };
   }
   return { kind: 'failed', ...base };
+}
+
+/**
+ * True when the endpoint answered that it does not implement the operation: an emulator's HTML
+ * error page (moto answers unimplemented operations with HTTP 500 and an HTML body), HTTP 501,
+ * or an explicit UnknownOperation/NotImplemented code.
+ */
+export function isNotImplementedError(error: unknown): boolean {
+  const e = (error ?? {}) as SdkErrorLike;
+  const code = errorCode(error);
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  if (code === 'UnknownOperationException' || code === 'NotImplemented' || status === 501) return true;
+  const body = typeof e.$response?.body === 'string' ? e.$response.body : '';
+  return /<html|<!doctype/i.test(String(e.message ?? '')) || /^\s*(<!doctype|<html)/i.test(body);
 }
 
 /**

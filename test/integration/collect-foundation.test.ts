@@ -10,7 +10,9 @@ import {
   PutBucketVersioningCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { GetDiscoveredResourceCountsCommand } from '@aws-sdk/client-config-service';
 import { AwsClientFactory } from '../../src/aws/client-factory.js';
+import { classifyAwsError } from '../../src/aws/errors.js';
 import { collectSnapshot } from '../../src/collectors/run-collection.js';
 import { backupPlans } from '../../src/collectors/backup/plans.js';
 import { backupVaults } from '../../src/collectors/backup/vaults.js';
@@ -242,6 +244,23 @@ test('a throttled call is retried by the SDK and succeeds without a gap', async 
     expect(stats.attempts).toBe(proxy.requests.length);
     factory.destroy();
   } finally {
+    await proxy.stop();
+  }
+});
+
+test('an operation the endpoint does not implement is one request and an unsupported gap, not eight retries', async () => {
+  const proxy = await startFaultProxy({ target: moto.url });
+  const factory = new AwsClientFactory({ endpointUrl: proxy.url, maxAttempts: 8 });
+  try {
+    const config = factory.forRegion({ id: '123456789012', name: 'prod' }, 'us-east-1').config;
+
+    // moto answers GetDiscoveredResourceCounts with HTTP 500 and an HTML page; the SDK would retry that 7 times.
+    const error = await config.send(new GetDiscoveredResourceCountsCommand({})).catch((e: unknown) => e);
+
+    expect(classifyAwsError(error)).toMatchObject({ kind: 'unsupported', message: 'the endpoint does not implement this operation (HTTP 500)' });
+    expect(proxy.requests.filter((r) => r.operation === 'GetDiscoveredResourceCounts')).toHaveLength(1);
+  } finally {
+    factory.destroy();
     await proxy.stop();
   }
 });

@@ -6,7 +6,7 @@ import { validateEnvelope } from '../../../src/evidence/envelope.js';
 import { LocalEvidenceStore } from '../../../src/evidence/local-store.js';
 import { serializeManifest } from '../../../src/evidence/manifest.js';
 import { newSnapshotId, snapshotIdTime } from '../../../src/evidence/snapshot-id.js';
-import type { StoredManifest } from '../../../src/evidence/store.js';
+import type { CommittedSnapshot, StoredManifest } from '../../../src/evidence/store.js';
 import type { Envelope, SnapshotMetadata } from '../../../src/evidence/types.js';
 import { EvidenceValidationError } from '../../../src/errors.js';
 import { sha256Hex } from '../../../src/util/hash.js';
@@ -19,7 +19,7 @@ async function tempStore(): Promise<LocalEvidenceStore> {
   return new LocalEvidenceStore(await mkdtemp(path.join(os.tmpdir(), 'proofpack-store-')));
 }
 
-async function commitSnapshot(store: LocalEvidenceStore, at: string, files: Record<string, string>): Promise<StoredManifest> {
+async function commitSnapshot(store: LocalEvidenceStore, at: string, files: Record<string, string>): Promise<CommittedSnapshot> {
   const id = newSnapshotId(new Date(at), 'abc123');
   const writer = await store.beginSnapshot(id);
   for (const [rel, text] of Object.entries(files)) await writer.writeFile(rel, text);
