@@ -1,5 +1,8 @@
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderCollectorsDoc } from '../src/collectors/collectors-doc.js';
+import { collectors } from '../src/collectors/index.js';
 import { renderControlsDoc } from '../src/controls/catalogue.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -12,4 +15,13 @@ export interface GeneratedDoc {
 }
 
 /** Every document generated from the code. Add one here; test/unit/docs/generated-docs.test.ts keeps each in step. */
-export const generatedDocs: GeneratedDoc[] = [{ output: path.join(root, 'docs/CONTROLS.md'), render: () => renderControlsDoc() }];
+export const generatedDocs: GeneratedDoc[] = [
+  { output: path.join(root, 'docs/CONTROLS.md'), render: () => renderControlsDoc() },
+  {
+    output: path.join(root, 'docs/COLLECTORS.md'),
+    render: async () => {
+      const samples = new Set((await readdir(path.join(root, 'samples/envelopes'))).map((f) => `samples/envelopes/${f}`));
+      return renderCollectorsDoc({ collectors, samples });
+    },
+  },
+];

@@ -93,6 +93,17 @@ export const CREDENTIAL_PROVIDER_OPERATIONS: Readonly<Record<string, string>> = 
 };
 
 /**
+ * What the runner itself calls during collection, outside the collectors (each collector lists
+ * its own in `operations`), and why.
+ */
+export const RUNNER_OPERATIONS: Readonly<Record<string, string>> = {
+  'sts:GetCallerIdentity': 'once per account before its collectors run: the caller identity written into every envelope’s provenance',
+  'organizations:ListAccounts':
+    'organization mode (`accounts: { organization: true }`): the organization’s accounts, from the management or a delegated administrator account',
+  'sts:AssumeRole': 'each account with a role (`roleArn`, or every member account in organization mode) is read through that role',
+};
+
+/**
  * Operations that proofpack's code can send but that the deploy policies deliberately do not
  * allow, with the reason. Each is granted somewhere else, or must stay denied.
  */
