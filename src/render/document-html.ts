@@ -80,6 +80,8 @@ function viewTable(block: TableBlock, start: number, end: number, anchored: bool
     empty: block.rows.length === 0,
     emptyText: block.emptyText ?? 'None.',
     generated: block.generated,
+    // A chunk after the first continues the table seamlessly: no caption, no label.
+    continued: start > 0,
   };
 }
 

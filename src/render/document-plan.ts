@@ -152,24 +152,33 @@ export function planUnit(part: DocumentPart, cursor: FlowCursor, chunkRows: numb
   return { items, start: cursor, end: null };
 }
 
+/** Where an anchored row starts: its 0-based page and the y of its top edge (PDF points, from the bottom). */
+export interface RowPosition {
+  pageIndex: number;
+  y: number;
+}
+
 /**
- * After a cut unit is printed: its last page is usually part-filled. When the cut table began on an
- * earlier page, that last page holds only rows of the table, so it is dropped and the next unit
- * starts with its first row: pages stay full and the merged table reads as if printed in one go.
- * `rowPages` maps each anchored row to the 0-based page it starts on.
+ * After a cut unit is printed: its last page is usually part-filled. When that page holds only rows
+ * of the cut table, it is dropped and the next unit starts with its first row, so pages stay full
+ * and the merged table reads as if printed in one go. Pages are kept whenever that is not certain:
+ * the table began on the last two pages, or the last page's first row does not sit where the first
+ * row of the page before sits (right under the repeated header) — a row taller than a page may
+ * have spilled onto it, and dropping the page would lose that spill.
  */
-export function settleUnit(unit: RenderUnit, pageCount: number, rowPages: ReadonlyMap<number, number>): { keepPages: number; next: FlowCursor | null } {
-  if (!unit.cut || !unit.end) return { keepPages: pageCount, next: unit.end };
+export function settleUnit(unit: RenderUnit, pageCount: number, rows: ReadonlyMap<number, RowPosition>): { keepPages: number; next: FlowCursor | null } {
+  const keepAll = { keepPages: pageCount, next: unit.end };
+  if (!unit.cut || !unit.end) return keepAll;
   const last = pageCount - 1;
-  const firstRowPage = rowPages.get(unit.cut.start);
-  if (last < 1 || firstRowPage === undefined || firstRowPage >= last) return { keepPages: pageCount, next: unit.end };
-  let firstOnLast: number | undefined;
-  for (let row = unit.cut.start; row < unit.cut.end; row++) {
-    if (rowPages.get(row) === last) {
-      firstOnLast = row;
-      break;
-    }
-  }
-  if (firstOnLast === undefined || firstOnLast <= unit.cut.start) return { keepPages: pageCount, next: unit.end };
-  return { keepPages: pageCount - 1, next: { item: unit.cut.itemIndex, row: firstOnLast } };
+  const first = rows.get(unit.cut.start);
+  if (last < 2 || first === undefined || first.pageIndex >= last - 1) return keepAll;
+  const firstRowOn = (page: number): number | undefined => {
+    for (let row = unit.cut!.start; row < unit.cut!.end; row++) if (rows.get(row)?.pageIndex === page) return row;
+    return undefined;
+  };
+  const onLast = firstRowOn(last);
+  const onPrevious = firstRowOn(last - 1);
+  if (onLast === undefined || onPrevious === undefined) return keepAll;
+  if (Math.abs(rows.get(onLast)!.y - rows.get(onPrevious)!.y) > 0.5) return keepAll;
+  return { keepPages: pageCount - 1, next: { item: unit.cut.itemIndex, row: onLast } };
 }

@@ -4,7 +4,7 @@ import { sha256Hex } from '../util/hash.js';
 import { TOOL_VERSION } from '../version.js';
 import { assertValidDocumentModel, type DocumentModel } from './document-model.js';
 import { footerText, pageGeometry, renderCoverHtml, renderHeaderTemplate, renderTocHtml, renderUnitHtml, type TocEntry } from './document-html.js';
-import { DEFAULT_RENDER_LIMITS, planDocument, planUnit, settleUnit, type FlowCursor, type RenderLimits } from './document-plan.js';
+import { DEFAULT_RENDER_LIMITS, planDocument, planUnit, settleUnit, type FlowCursor, type RenderLimits, type RowPosition } from './document-plan.js';
 import type { PdfPageOptions, PdfRenderer } from './html-to-pdf.js';
 import { appendPrintPages, finishDocument, loadPrint, prependPrints, type AssembledDestination, type LoadedPrint } from './pdf-assembly.js';
 
@@ -59,12 +59,12 @@ export async function renderDocumentPdf(renderer: PdfRenderer, model: DocumentMo
     while (cursor) {
       const unit = planUnit(part, cursor, limits.chunkRows);
       const printed = await print(renderUnitHtml(planned, unit), bodyOptions);
-      const rowPages = new Map<number, number>();
+      const rowPositions = new Map<number, RowPosition>();
       for (const [name, destination] of printed.destinations) {
         const row = ROW_ANCHOR.exec(name);
-        if (row) rowPages.set(Number(row[1]), destination.pageIndex);
+        if (row) rowPositions.set(Number(row[1]), destination);
       }
-      const { keepPages, next } = settleUnit(unit, printed.pageCount, rowPages);
+      const { keepPages, next } = settleUnit(unit, printed.pageCount, rowPositions);
       const firstBodyPage = out.getPageCount();
       const pages = await appendPrintPages(out, printed, keepPages);
       for (const item of unit.items) {

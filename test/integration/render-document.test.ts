@@ -149,3 +149,18 @@ test('a two-page table of contents: numbers shift by its length and still match 
   // Some subsections start on a later page of their part, not just on the part's first page.
   expect(new Set(entries.map((e) => e.page)).size).toBeGreaterThan(8);
 });
+
+test('a row taller than a page at a chunk seam is printed whole (the seam page is kept)', async () => {
+  const tall = new Set([298, 598]);
+  const words = (i: number) => Array.from({ length: 1_400 }, (_, w) => `w${i}x${w}`).join(' ');
+  const rows = Array.from({ length: 900 }, (_, i) => [`row-${String(i).padStart(4, '0')}`, tall.has(i) ? `${words(i)} END-${i}` : `short ${i} END-${i}`]);
+  const model: DocumentModel = {
+    ...buildSampleDocument(),
+    sections: [{ id: 'seams', title: 'Seams', level: 1, blocks: [{ kind: 'table', columns: [{ header: 'Row', width: '20%' }, { header: 'Text' }], rows }] }],
+  };
+  const result = await renderDocumentPdf(renderer, model, { chunkRows: 300 });
+  const text = readPdfPages(writeTempPdf(result.pdf)).join('\n');
+  expect([...text.matchAll(/row-(\d{4})/g)].map((m) => Number(m[1]))).toEqual(rows.map((_, i) => i));
+  expect([...text.matchAll(/END-(\d+)/g)].map((m) => Number(m[1]))).toEqual(rows.map((_, i) => i));
+  for (const i of tall) expect(text.match(new RegExp(`w${i}x\\d+`, 'g'))).toHaveLength(1_400);
+});

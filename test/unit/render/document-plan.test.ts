@@ -103,20 +103,29 @@ describe('planUnit: chunks of long tables', () => {
 describe('settleUnit: full pages at the seams', () => {
   const part = planDocument(modelWith([tableOf(2_000)]), limits).parts[0];
   const cut = planUnit(part, { item: 1, row: 500 }, 500);
+  const TOP = 780;
+  /** 40 rows a page, each 18 pt high, the first of each page right under the header at y = 780. */
+  const evenRows = (pages: number) =>
+    new Map(Array.from({ length: 500 }, (_, i) => [500 + i, { pageIndex: Math.min(Math.floor(i / 40), pages - 1), y: TOP - (i % 40) * 18 }] as const));
 
   test('drops the last page of a cut unit when it holds only table rows, and restarts at its first row', () => {
-    // rows 500–539 on page 0, 540–579 on page 1, 580–999 … the last page (12) starts at row 980
-    const rowPages = new Map(Array.from({ length: 500 }, (_, i) => [500 + i, Math.floor(i / 40)] as [number, number]));
-    expect(settleUnit(cut, 13, rowPages)).toEqual({ keepPages: 12, next: { item: 1, row: 980 } });
+    // rows 500–539 on page 0 … the last page (12) starts at row 980
+    expect(settleUnit(cut, 13, evenRows(13))).toEqual({ keepPages: 12, next: { item: 1, row: 980 } });
   });
 
-  test('keeps every page when the cut table began on the last page (other content shares it)', () => {
-    const rowPages = new Map(Array.from({ length: 500 }, (_, i) => [500 + i, 2] as [number, number]));
-    expect(settleUnit(cut, 3, rowPages)).toEqual({ keepPages: 3, next: { item: 1, row: 1000 } });
+  test('keeps the last page when its first row does not sit at the top (a taller row spilled onto it)', () => {
+    const rows = evenRows(13);
+    rows.set(980, { pageIndex: 12, y: TOP - 200 });
+    expect(settleUnit(cut, 13, rows)).toEqual({ keepPages: 13, next: { item: 1, row: 1000 } });
+  });
+
+  test('keeps every page when the cut table began on one of the last two pages (other content shares them)', () => {
+    const late = new Map(Array.from({ length: 500 }, (_, i) => [500 + i, { pageIndex: i < 250 ? 1 : 2, y: TOP - (i % 40) * 18 }] as const));
+    expect(settleUnit(cut, 3, late)).toEqual({ keepPages: 3, next: { item: 1, row: 1000 } });
   });
 
   test('keeps a single page, and every page of a unit that ends its part', () => {
-    expect(settleUnit(cut, 1, new Map([[500, 0]]))).toEqual({ keepPages: 1, next: { item: 1, row: 1000 } });
+    expect(settleUnit(cut, 1, new Map([[500, { pageIndex: 0, y: TOP }]]))).toEqual({ keepPages: 1, next: { item: 1, row: 1000 } });
     const whole = planUnit(planDocument(modelWith([tableOf(10)]), limits).parts[0], { item: 0, row: 0 }, 500);
     expect(settleUnit(whole, 4, new Map())).toEqual({ keepPages: 4, next: null });
   });
