@@ -4,7 +4,7 @@ import { sha256Hex } from '../util/hash.js';
 import { TOOL_VERSION } from '../version.js';
 import { assertValidDocumentModel, type DocumentModel } from './document-model.js';
 import { footerText, pageGeometry, renderCoverHtml, renderHeaderTemplate, renderTocHtml, renderUnitHtml, type TocEntry } from './document-html.js';
-import { DEFAULT_RENDER_LIMITS, planDocument, planUnit, settleUnit, type FlowCursor, type RenderLimits, type RowPosition } from './document-plan.js';
+import { DEFAULT_RENDER_LIMITS, parseRowAnchor, planDocument, planUnit, settleUnit, type FlowCursor, type RenderLimits, type RowPosition } from './document-plan.js';
 import type { PdfPageOptions, PdfRenderer } from './html-to-pdf.js';
 import { appendPrintPages, finishDocument, loadPrint, prependPrints, type AssembledDestination, type LoadedPrint } from './pdf-assembly.js';
 
@@ -22,8 +22,6 @@ export interface RenderedDocument {
   /** How many times Chromium printed (body units, cover, table of contents). */
   prints: number;
 }
-
-const ROW_ANCHOR = /^pp-row-(\d+)$/;
 
 function resolveLimits(options: Partial<RenderLimits>): RenderLimits {
   const limits = { ...DEFAULT_RENDER_LIMITS, ...options };
@@ -61,8 +59,8 @@ export async function renderDocumentPdf(renderer: PdfRenderer, model: DocumentMo
       const printed = await print(renderUnitHtml(planned, unit), bodyOptions);
       const rowPositions = new Map<number, RowPosition>();
       for (const [name, destination] of printed.destinations) {
-        const row = ROW_ANCHOR.exec(name);
-        if (row) rowPositions.set(Number(row[1]), destination);
+        const row = parseRowAnchor(name);
+        if (row !== undefined) rowPositions.set(row, destination);
       }
       const { keepPages, next } = settleUnit(unit, printed.pageCount, rowPositions);
       const firstBodyPage = out.getPageCount();
