@@ -185,12 +185,20 @@ test('moto serves plans, vaults and report plans; recorded AWS responses the res
       JSON.parse(JSON.stringify(rec.toSdkShape(rec.protectedResources))),
     );
 
-    // On the wire, the job listings asked for jobs created since window start − 7 days.
-    const jobRequest = proxy.requests.find((r) => PATHS.backupJobs.test(r.path))!;
-    const query = new URL(jobRequest.path, 'http://x').searchParams;
-    expect(new Date(query.get('createdAfter')!).toISOString()).toBe('2026-02-22T00:00:00.000Z');
-    expect(new Date(query.get('createdBefore')!).toISOString()).toBe('2026-03-10T06:00:00.000Z');
-    expect(query.get('maxResults')).toBe('1000');
+    // On the wire: the window's jobs, then those created in the 7 days before it that completed in it.
+    const queries = proxy.requests
+      .filter((r) => PATHS.backupJobs.test(r.path) && !r.path.includes('nextToken='))
+      .map((r) => Object.fromEntries([...new URL(r.path, 'http://x').searchParams].map(([k, v]) => [k, /^\d{4}-|^\d+(\.\d+)?$/.test(v) && k !== 'maxResults' ? new Date(Number.isNaN(Number(v)) ? v : Number(v) * 1000).toISOString() : v])));
+    expect(queries).toEqual([
+      { createdAfter: '2026-03-01T00:00:00.000Z', createdBefore: '2026-03-10T06:00:00.000Z', maxResults: '1000' },
+      {
+        createdAfter: '2026-02-22T00:00:00.000Z',
+        createdBefore: '2026-03-01T00:00:00.000Z',
+        completeAfter: '2026-03-01T00:00:00.000Z',
+        completeBefore: '2026-03-10T06:00:00.000Z',
+        maxResults: '1000',
+      },
+    ]);
   } finally {
     await proxy.stop();
   }

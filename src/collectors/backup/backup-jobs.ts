@@ -1,6 +1,6 @@
 import { paginateListBackupJobs, type BackupJob } from '@aws-sdk/client-backup';
 import type { Collector } from '../types.js';
-import { JOB_RETENTION_DAYS, accountFilter, planJobQuery, type JobListingOptions } from './job-window.js';
+import { JOB_RETENTION_DAYS, accountFilter, dedupeJobs, planFinishedJobQueries, type JobListingOptions } from './job-window.js';
 import { MAX_PAGE_SIZE, listAllPages, pagesOf } from './list-pages.js';
 
 export interface BackupJobs {
@@ -23,8 +23,12 @@ export function createBackupJobsCollector(options: JobListingOptions = {}): Coll
     retentionDays: JOB_RETENTION_DAYS,
     operations: ['backup:ListBackupJobs'],
     async collect(ctx) {
-      const input = { ...planJobQuery(ctx.window), ...filter, MaxResults: MAX_PAGE_SIZE };
-      const jobs = await listAllPages(paginateListBackupJobs(pagesOf(ctx.clients.backup), input), (page) => page.BackupJobs);
+      const lists = [];
+      for (const query of planFinishedJobQueries(ctx.window)) {
+        const input = { ...query, ...filter, MaxResults: MAX_PAGE_SIZE };
+        lists.push(await listAllPages(paginateListBackupJobs(pagesOf(ctx.clients.backup), input), (page) => page.BackupJobs));
+      }
+      const jobs = dedupeJobs(lists, (job) => job.BackupJobId);
       ctx.progress(`${jobs.length} backup jobs`);
       return { data: { jobs }, recordCount: jobs.length };
     },

@@ -1,6 +1,6 @@
 import { paginateListCopyJobs, type CopyJob } from '@aws-sdk/client-backup';
 import type { Collector } from '../types.js';
-import { JOB_RETENTION_DAYS, accountFilter, planJobQuery, type JobListingOptions } from './job-window.js';
+import { JOB_RETENTION_DAYS, accountFilter, dedupeJobs, planFinishedJobQueries, type JobListingOptions } from './job-window.js';
 import { MAX_PAGE_SIZE, listAllPages, pagesOf } from './list-pages.js';
 
 export interface BackupCopyJobs {
@@ -23,8 +23,12 @@ export function createCopyJobsCollector(options: JobListingOptions = {}): Collec
     retentionDays: JOB_RETENTION_DAYS,
     operations: ['backup:ListCopyJobs'],
     async collect(ctx) {
-      const input = { ...planJobQuery(ctx.window), ...filter, MaxResults: MAX_PAGE_SIZE };
-      const jobs = await listAllPages(paginateListCopyJobs(pagesOf(ctx.clients.backup), input), (page) => page.CopyJobs);
+      const lists = [];
+      for (const query of planFinishedJobQueries(ctx.window)) {
+        const input = { ...query, ...filter, MaxResults: MAX_PAGE_SIZE };
+        lists.push(await listAllPages(paginateListCopyJobs(pagesOf(ctx.clients.backup), input), (page) => page.CopyJobs));
+      }
+      const jobs = dedupeJobs(lists, (job) => job.CopyJobId);
       ctx.progress(`${jobs.length} copy jobs`);
       return { data: { jobs }, recordCount: jobs.length };
     },

@@ -37,6 +37,53 @@ export function planJobQuery(window: { start: Date; end: Date }): JobQuery {
   return { ByCreatedAfter: new Date(Math.max(lookback, kept)), ByCreatedBefore: new Date(window.end.getTime()) };
 }
 
+/** A query for jobs created in the window and, optionally, only those that finished in a time range. */
+export interface FinishedJobQuery extends JobQuery {
+  ByCompleteAfter?: Date;
+  ByCompleteBefore?: Date;
+}
+
+/**
+ * The queries for backup and copy jobs of a planned window, without re-reading what earlier
+ * captures already hold: (1) every job created in the window; (2) jobs created up to
+ * JOB_LOOKBACK_DAYS before the window that finished during it — the ones the previous capture saw
+ * still running, now in their final state. Both stay inside the 30 days AWS keeps.
+ * Consumers dedupe jobs by id across snapshots, keeping the latest observation.
+ */
+export function planFinishedJobQueries(window: { start: Date; end: Date }): FinishedJobQuery[] {
+  const kept = window.end.getTime() - JOB_RETENTION_DAYS * DAY_MS;
+  const createdFrom = Math.max(window.start.getTime(), kept);
+  const created: FinishedJobQuery = { ByCreatedAfter: new Date(createdFrom), ByCreatedBefore: new Date(window.end.getTime()) };
+  const lookbackFrom = Math.max(window.start.getTime() - JOB_LOOKBACK_DAYS * DAY_MS, kept);
+  if (lookbackFrom >= createdFrom) return [created];
+  return [
+    created,
+    {
+      ByCreatedAfter: new Date(lookbackFrom),
+      ByCreatedBefore: new Date(createdFrom),
+      ByCompleteAfter: new Date(createdFrom),
+      ByCompleteBefore: new Date(window.end.getTime()),
+    },
+  ];
+}
+
+/** Jobs of several listings, each id once (the later listing's record wins). */
+export function dedupeJobs<T>(lists: readonly T[][], id: (job: T) => string | undefined): T[] {
+  const byId = new Map<string, T>();
+  const anonymous: T[] = [];
+  for (const list of lists) {
+    for (const job of list) {
+      const key = id(job);
+      if (key === undefined) anonymous.push(job);
+      else {
+        byId.delete(key);
+        byId.set(key, job);
+      }
+    }
+  }
+  return [...byId.values(), ...anonymous];
+}
+
 /**
  * Options of the job collectors. Hook for the organization view (issue 8): the management or
  * delegated-admin account can list every member account's jobs in one listing.

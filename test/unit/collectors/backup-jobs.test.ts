@@ -54,11 +54,17 @@ describe('planJobQuery', () => {
   });
 });
 
+const finishedQueries = [
+  { ByCreatedAfter: '2026-03-01T00:00:00.000Z', ByCreatedBefore: '2026-03-10T06:00:00.000Z' },
+  { ByCreatedAfter: '2026-02-22T00:00:00.000Z', ByCreatedBefore: '2026-03-01T00:00:00.000Z', ByCompleteAfter: '2026-03-01T00:00:00.000Z', ByCompleteBefore: '2026-03-10T06:00:00.000Z' },
+];
+const lookbackQuery = [{ ByCreatedAfter: '2026-02-22T00:00:00.000Z', ByCreatedBefore: '2026-03-10T06:00:00.000Z' }];
+
 describe.each([
-  { collector: backupJobs, command: ListBackupJobsCommand, action: 'ListBackupJobs', idKey: 'BackupJobId', stateKey: 'State', records: rec.backupJobs, pages: 2 },
-  { collector: backupCopyJobs, command: ListCopyJobsCommand, action: 'ListCopyJobs', idKey: 'CopyJobId', stateKey: 'State', records: rec.copyJobs, pages: 2 },
-  { collector: backupRestoreJobs, command: ListRestoreJobsCommand, action: 'ListRestoreJobs', idKey: 'RestoreJobId', stateKey: 'Status', records: rec.restoreJobs, pages: 2 },
-])('$collector.id', ({ collector, command, action, idKey, stateKey, records, pages }) => {
+  { collector: backupJobs, command: ListBackupJobsCommand, action: 'ListBackupJobs', idKey: 'BackupJobId', stateKey: 'State', records: rec.backupJobs, pages: 2, queries: finishedQueries },
+  { collector: backupCopyJobs, command: ListCopyJobsCommand, action: 'ListCopyJobs', idKey: 'CopyJobId', stateKey: 'State', records: rec.copyJobs, pages: 2, queries: finishedQueries },
+  { collector: backupRestoreJobs, command: ListRestoreJobsCommand, action: 'ListRestoreJobs', idKey: 'RestoreJobId', stateKey: 'Status', records: rec.restoreJobs, pages: 2, queries: lookbackQuery },
+])('$collector.id', ({ collector, command, action, idKey, stateKey, records, pages, queries }) => {
   const period = { start: '2026-03-01', end: '2026-06-30' };
 
   test('keeps every job of every page as AWS returned it, and records the real query in provenance', async () => {
@@ -73,16 +79,12 @@ describe.each([
     // Every AWS field is kept under AWS's name; timestamps become ISO strings.
     expect(jobs).toEqual(JSON.parse(JSON.stringify(rec.toSdkShape(records))));
     expect(envelope!.recordCount).toBe(records.length);
-    // The query reached 7 days before the window start.
-    expect(envelope!.provenance.calls).toEqual([
-      expect.objectContaining({
-        operation: `backup:${action}`,
-        parameters: { ByCreatedAfter: '2026-02-22T00:00:00.000Z', ByCreatedBefore: '2026-03-10T06:00:00.000Z', MaxResults: 1000 },
-        pages,
-        records: records.length,
-        outcome: 'ok',
-      }),
-    ]);
+    // The real queries: backup and copy jobs list the window's jobs, then the jobs created in the
+    // 7 days before it that finished during it; restore jobs reach back 7 days in one listing
+    // (validation results arrive after a restore completes). This fake AWS ignores the filters.
+    expect(envelope!.provenance.calls).toEqual(
+      queries.map((parameters) => expect.objectContaining({ operation: `backup:${action}`, parameters: { ...parameters, MaxResults: 1000 }, pages, records: records.length, outcome: 'ok' })),
+    );
   });
 
   test('AccessDenied is a denied gap naming the operation and the window, and no envelope', async () => {
@@ -130,9 +132,11 @@ describe('windows across snapshots', () => {
   function serveOneJob(clock: { now: Date }): void {
     const created = new Date('2026-03-10T05:00:00Z');
     const completed = new Date('2026-03-10T08:00:00Z');
-    backup.on(ListBackupJobsCommand).callsFake((input: { ByCreatedAfter: Date; ByCreatedBefore: Date }) => {
+    backup.on(ListBackupJobsCommand).callsFake((input: { ByCreatedAfter: Date; ByCreatedBefore: Date; ByCompleteAfter?: Date; ByCompleteBefore?: Date }) => {
+      // AWS's filters: creation date within the range; with ByComplete*, only jobs completed within it.
       if (created < input.ByCreatedAfter || created > input.ByCreatedBefore) return { BackupJobs: [] };
       const done = clock.now >= completed;
+      if (input.ByCompleteAfter && (!done || completed < input.ByCompleteAfter || completed > input.ByCompleteBefore!)) return { BackupJobs: [] };
       const job: BackupJob = {
         BackupJobId: '0F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0',
         BackupVaultName: 'primary',
@@ -158,8 +162,19 @@ describe('windows across snapshots', () => {
     expect(first.envelope!.window).toEqual({ start: '2026-03-01T00:00:00.000Z', end: '2026-03-10T06:00:00.000Z' });
     expect(second.envelope!.window).toEqual({ start: first.envelope!.window.end, end: '2026-03-11T06:00:00.000Z' });
     expect([...first.result.gaps, ...second.result.gaps]).toEqual([]);
-    // The job was created before the second window starts; the 7-day lookback still asks for it.
-    expect(second.envelope!.provenance.calls[0].parameters).toMatchObject({ ByCreatedAfter: '2026-03-03T06:00:00.000Z', ByCreatedBefore: '2026-03-11T06:00:00.000Z' });
+    // The job was created before the second window starts: the second listing asks for jobs created
+    // in the 7 days before it that finished during it, and finds it in its final state.
+    expect(second.envelope!.provenance.calls.map((c) => c.parameters)).toEqual([
+      { ByCreatedAfter: '2026-03-10T06:00:00.000Z', ByCreatedBefore: '2026-03-11T06:00:00.000Z', MaxResults: 1000 },
+      {
+        ByCreatedAfter: '2026-03-03T06:00:00.000Z',
+        ByCreatedBefore: '2026-03-10T06:00:00.000Z',
+        ByCompleteAfter: '2026-03-10T06:00:00.000Z',
+        ByCompleteBefore: '2026-03-11T06:00:00.000Z',
+        MaxResults: 1000,
+      },
+    ]);
+    expect(second.envelope!.provenance.calls.map((c) => c.records)).toEqual([0, 1]);
     const state = (e: typeof first) => (e.envelope!.data as { jobs: Array<{ State: string }> }).jobs.map((j) => j.State);
     expect(state(first)).toEqual(['RUNNING']);
     expect(state(second)).toEqual(['COMPLETED']);
