@@ -155,16 +155,21 @@ export class AwsClientFactory {
   }
 
   /**
-   * Rate-limits every HTTP attempt (a middleware after the retry step, so the SDK's retries of a
-   * throttled request wait their turn too), and wraps `send` so that every command is recorded for
-   * provenance — also when tests stub the client's prototype (aws-sdk-client-mock).
+   * Rate-limits every HTTP attempt and records every command for provenance. The first attempt
+   * takes its token in the `send` wrapper (so the limit holds also when tests stub the client's
+   * prototype with aws-sdk-client-mock); the SDK's retries of a throttled request take theirs in a
+   * middleware after the retry step (the retry middleware numbers attempts in `amz-sdk-request`).
    */
   private instrument(client: SendableClient, prefix: string, account: AccountTarget, region: string): void {
     client.middlewareStack.add(
       (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-        const operation = `${prefix}:${String(context.commandName ?? '').replace(/Command$/, '')}`;
-        await this.limiter(operation, account.id, region).take();
-        this.stats.attempts += 1;
+        const header = (args as { request?: { headers?: Record<string, string> } }).request?.headers?.['amz-sdk-request'];
+        const attempt = Number(/attempt=(\d+)/.exec(header ?? '')?.[1] ?? 1);
+        if (attempt > 1) {
+          const operation = `${prefix}:${String(context.commandName ?? '').replace(/Command$/, '')}`;
+          await this.limiter(operation, account.id, region).take();
+          this.stats.attempts += 1;
+        }
         return next(args);
       },
       { step: 'finalizeRequest', priority: 'low', name: 'proofpackRateLimit' },
@@ -174,7 +179,9 @@ export class AwsClientFactory {
       const action = String((command as object).constructor.name).replace(/Command$/, '');
       const operation = `${prefix}:${action}`;
       const input = (command as { input?: unknown }).input;
+      await this.limiter(operation, account.id, region).take();
       this.stats.total += 1;
+      this.stats.attempts += 1;
       this.stats.byOperation[operation] = (this.stats.byOperation[operation] ?? 0) + 1;
       const recorder = callRecorderStorage.getStore();
       try {

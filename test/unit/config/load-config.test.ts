@@ -85,12 +85,12 @@ describe('a valid config', () => {
 });
 
 describe('a bad config gets one clear line per problem, naming the file, line and path', () => {
-  const cases: Array<[string, string, string[]]> = [
+  const cases: Array<[string, string, unknown[]]> = [
     ['an unknown region', withLine('regions', 'regions: [us-east-1, us-west-2, eu-moon-1]'), ['proofpack.yaml:5: regions[2]: "eu-moon-1" is not an AWS region']],
     ['a period that ends before it starts', withLine('period', 'period: { start: 2026-06-30, end: 2026-01-01 }'), ['proofpack.yaml:3: period: end 2026-01-01 is before start 2026-06-30']],
     ['a date that is not a date', withLine('period', 'period: { start: 2026-13-01, end: 2026-06-30 }'), ['proofpack.yaml:3: period.start: "2026-13-01" is not a date; expected YYYY-MM-DD']],
     ['a missing required key', VALID.replace(/^store:.*\n/m, ''), ['proofpack.yaml:1: missing required key "store"']],
-    ['a misspelt key', VALID.replace('regionPairs:', 'regoinPairs:'), ['proofpack.yaml:6: unknown key "regoinPairs" (did you mean "regionPairs"?); expected one of organization, system, period, accounts, regions, store, storeRetention, regionPairs, scope, residency, targets, narrative, diagrams, drTests, waivers, aggregator, report, collection']],
+    ['a misspelt key', VALID.replace('regionPairs:', 'regoinPairs:'), [expect.stringMatching(/^proofpack\.yaml:6: unknown key "regoinPairs" \(did you mean "regionPairs"\?\); expected one of organization, system, period, accounts, regions, store, .*regionPairs/)]],
     ['an account id that is too short', withLine('accounts', 'accounts: [{ id: "12345", name: prod }]'), ['proofpack.yaml:4: accounts[0].id: "12345" is not a 12-digit AWS account id']],
     ['an unquoted account id with a lost leading zero', withLine('accounts', 'accounts: [{ id: 012345678901, name: prod }]'), ['proofpack.yaml:4: accounts[0].id: 12345678901 is not a 12-digit account id; write account ids in quotes ("012345678901") so leading zeros are kept']],
     ['a role ARN that is not a role', withLine('accounts', 'accounts: [{ id: "123456789012", name: prod, roleArn: "arn:aws:iam::123456789012:user/bob" }]'), ['proofpack.yaml:4: accounts[0].roleArn: "arn:aws:iam::123456789012:user/bob" is not an IAM role ARN (arn:aws:iam::123456789012:role/name)']],
