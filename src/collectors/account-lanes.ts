@@ -3,8 +3,8 @@ import { Semaphore } from '../util/limiter.js';
 /**
  * Bounds how many accounts a run works on at once (`accounts.concurrency` in organization mode):
  * an account takes a lane when its first task starts and gives it back when its last task ends.
- * Tasks inside an account still share the run's task lanes (`collection.concurrency`), so at most
- * `min(collection.concurrency, tasks of the active accounts)` calls are in flight, spread over at
+ * Tasks inside an account still take the task lanes of their account × region
+ * (`collection.concurrency` each, src/collectors/task-lanes.ts), spread over at
  * most `accounts.concurrency` accounts — each account's credentials and rate limits stay warm
  * while it is worked on, and no more role sessions are open than the limit.
  */

@@ -14,12 +14,13 @@ import { assertRunId, listUnshardedPartialIds, openShardRun, type OpenedShard, t
 import type { EvidenceStore, SnapshotWriter } from '../evidence/store.js';
 import type { CallerIdentity, Envelope, Gap, SnapshotMetadata, TimeWindow } from '../evidence/types.js';
 import { canonicalJson } from '../util/canonical-json.js';
-import { Semaphore, mapWithConcurrency } from '../util/limiter.js';
+import { mapWithConcurrency } from '../util/limiter.js';
 import { TOOL_VERSION } from '../version.js';
 import { AccountLanes } from './account-lanes.js';
 import { resolveAccounts } from './accounts.js';
 import { collectors as registry, selectCollectors } from './index.js';
 import type { Collector, CollectorContext } from './types.js';
+import { TaskLanes, orderTasksForLanes } from './task-lanes.js';
 import { planWindows, type PlannedWindow } from './windows.js';
 
 export interface CollectOptions {
@@ -219,9 +220,10 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
     }
     options.onProgress?.({ type: 'start', snapshotId: run.snapshotId, total: tasks.length, resumed: tasks.length - pending.length });
 
-    // `collection.concurrency` bounds tasks in flight; in organization mode `accounts.concurrency`
-    // also bounds how many accounts are worked on at once (each account's tasks then share the lanes).
-    const lanes = new Semaphore(config.collection.concurrency);
+    // `collection.concurrency` bounds the tasks in flight per account × region (src/collectors/task-lanes.ts),
+    // the slowest-paced sources first; in organization mode `accounts.concurrency` also bounds how many
+    // accounts are worked on at once.
+    const lanes = new TaskLanes(config.collection.concurrency);
     const perAccount = new Map<string, number>();
     for (const t of pending) perAccount.set(t.account.id, (perAccount.get(t.account.id) ?? 0) + 1);
     const accountLanes = resolved.accountConcurrency === undefined ? undefined : new AccountLanes(resolved.accountConcurrency, perAccount);
@@ -229,8 +231,8 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
       accountLanes ? accountLanes.run(accountId, work) : work();
     let done = tasks.length - pending.length;
     await Promise.all(
-      pending.map((task) =>
-        inAccountTurn(task.account.id, () => lanes.run(async () => {
+      orderTasksForLanes(pending).map((task) =>
+        inAccountTurn(task.account.id, () => lanes.run(task.account.id, task.region, async () => {
           if (options.signal?.aborted) return;
           const outcome = await runTask(task, {
             config,
