@@ -12,7 +12,7 @@ import { sha256Hex } from '../util/hash.js';
 import { TOOL_VERSION } from '../version.js';
 import { bundlePathProblem, compareBytewise, pathCollisionKey } from './entry-path.js';
 import { serializeBundleManifest } from './manifest.js';
-import { renderBundleReadme } from './readme.js';
+import { renderBundleReadme, type ReadmeInput } from './readme.js';
 import { formatSha256Sums } from './sha256sums.js';
 import { exportPublicKeyPem, generateSigningKeyPair, parsePrivateKey, publicKeyFingerprint, signBytes, type SigningKeyPair } from './signing.js';
 import {
@@ -44,6 +44,11 @@ export interface WriteBundleOptions {
    * which are stored. `store`: no compression at all.
    */
   compression?: 'deflate' | 'store';
+  /**
+   * Writes 00_README.txt when no readme entry is given (default: renderBundleReadme). Given the
+   * same facts (bundle id, signing key fingerprint, entries), so a caller can add its own sections.
+   */
+  readme?: (input: ReadmeInput) => string;
 }
 
 /** Path of a snapshot's manifest inside a bundle. */
@@ -88,7 +93,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WrittenB
 
   const prepared = await prepareEntries(options.entries, outFile);
   if (!prepared.some((e) => e.input.role === 'readme')) {
-    const readme = renderBundleReadme({
+    const readme = (options.readme ?? renderBundleReadme)({
       bundleId,
       organization: metadata.organization,
       system: metadata.system,
