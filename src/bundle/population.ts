@@ -50,6 +50,8 @@ export interface PopulationInput {
   rows: ReadonlyArray<Readonly<Record<string, CsvValue>>>;
   snapshotIds: readonly string[];
   sources: readonly PopulationSourceRecord[];
+  /** More `# key: value` lines for the header block (e.g. the operations, accounts and callers of the sources), after `snapshots`. */
+  headerLines?: ReadonlyArray<readonly [string, string]>;
 }
 
 /** `<name>.provenance.json`. */
@@ -126,6 +128,7 @@ export function buildPopulationFiles(input: PopulationInput): PopulationFiles {
     ['rows', String(rows.length)],
     ['key column', `${keyColumn} (unique); rows sorted by ${sortBy.join(', ')}`],
     ['snapshots', `${input.snapshotIds.length} (ids in ${provenancePath.split('/').pop()})`],
+    ...(input.headerLines ?? []),
     ['provenance', `${provenancePath.split('/').pop()}: API operations, parameters, accounts, regions, windows, caller identities and record counts per source`],
     ['generated', `${input.generatedAt} by proofpack ${toolVersion}`],
     ['formula escaping', FORMULA_ESCAPING_NOTE],

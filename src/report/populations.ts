@@ -777,6 +777,7 @@ export function buildPopulationInput(definition: PopulationDefinition, input: Bu
   return {
     name: definition.name,
     description,
+    headerLines: describeSources(sources, snapshotIds),
     period: { start: view.period.start, end: view.period.end },
     generatedAt: input.generatedAt,
     toolVersion: input.toolVersion ?? TOOL_VERSION,
@@ -787,6 +788,40 @@ export function buildPopulationInput(definition: PopulationDefinition, input: Bu
     snapshotIds,
     sources,
   };
+}
+
+const SNAPSHOT_IDS_IN_HEADER = 24;
+
+/** The header block's account of how the population was produced (the sidecar has every call in full). */
+function describeSources(sources: readonly ReportPopulationSource[], snapshotIds: readonly string[]): Array<[string, string]> {
+  if (sources.length === 0) return [['sources', 'none: no trusted evidence of these sources in the period (see 06_Coverage.csv)']];
+  const byOperation = new Map<string, { calls: number; pages: number; records: number; failed: number }>();
+  for (const s of sources) {
+    for (const op of s.operations) {
+      const t = byOperation.get(op.operation) ?? { calls: 0, pages: 0, records: 0, failed: 0 };
+      t.calls += 1;
+      t.pages += op.pages;
+      t.records += op.records;
+      if (op.outcome === 'error') t.failed += 1;
+      byOperation.set(op.operation, t);
+    }
+  }
+  const operations = [...byOperation.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([op, t]) => `${op} (${t.calls} call${t.calls === 1 ? '' : 's'}, ${t.pages} page${t.pages === 1 ? '' : 's'}, ${t.records} records${t.failed ? `, ${t.failed} failed` : ''})`);
+  const unique = (values: Array<string | undefined>) => [...new Set(values.filter((v): v is string => Boolean(v)))].sort();
+  const starts = sources.map((s) => s.window.start).sort();
+  const ends = sources.map((s) => s.window.end).sort();
+  const ids = [...snapshotIds].sort();
+  return [
+    ['snapshot ids', ids.length <= SNAPSHOT_IDS_IN_HEADER ? ids.join(' ') : `${ids[0]} … ${ids[ids.length - 1]} (all ${ids.length} in the provenance file)`],
+    ['operations', operations.join('; ') || 'none (local records)'],
+    ['accounts', unique(sources.map((s) => s.account)).join(' ')],
+    ['regions', unique(sources.map((s) => s.region)).join(' ')],
+    ['caller identities', unique(sources.map((s) => s.callerIdentity?.arn)).join(' ') || 'none (local records)'],
+    ['windows', `${sources.length} envelope${sources.length === 1 ? '' : 's'} covering ${starts[0]} to ${ends[ends.length - 1]}`],
+    ['collected by', unique(sources.map((s) => `proofpack ${s.toolVersion}`)).join(', ')],
+  ];
 }
 
 /** Every population's files (CSV + provenance sidecar), in POPULATIONS order. */

@@ -10,7 +10,7 @@ import { GLOBAL_REGION, envelopePath, evidenceId, validateEnvelope } from '../..
 import { LocalEvidenceStore } from '../../src/evidence/local-store.js';
 import { GAPS_FILE, INDEX_FILE, RUN_FILE, type SnapshotIndexEntry } from '../../src/evidence/snapshot-index.js';
 import { newSnapshotId } from '../../src/evidence/snapshot-id.js';
-import type { Envelope, Gap } from '../../src/evidence/types.js';
+import type { CallRecord, Envelope, Gap } from '../../src/evidence/types.js';
 import { canonicalJson } from '../../src/util/canonical-json.js';
 
 export const ACCOUNT = '111111111111';
@@ -32,6 +32,8 @@ export interface FixtureEnvelope {
   schema?: string;
   /** Write the envelope even though it does not validate (to test how invalid evidence is read). */
   invalid?: boolean;
+  /** The API calls its provenance records (default none). */
+  calls?: CallRecord[];
 }
 
 export interface FixtureSnapshot {
@@ -106,7 +108,7 @@ export async function writeFixtureSnapshot(store: LocalEvidenceStore, snapshot: 
         callerIdentity: account === 'local' ? null : { account, arn: `arn:aws:iam::${account}:role/proofpack` },
         startedAt: window.start,
         endedAt: e.endedAt ?? window.end,
-        calls: [],
+        calls: e.calls ?? [],
       },
       recordCount: countRecords(e.data),
       gaps: e.gaps ?? [],
