@@ -5,6 +5,7 @@ import {
   ExitCode,
   ExitError,
   InputError,
+  RenderError,
   StoreError,
   UsageError,
   VerificationError,
@@ -34,7 +35,8 @@ export const commandHandlers: Record<string, (io: CliIo, args: unknown[], option
   collect: (io, _args, options) => runCollect(io, options),
   coverage: (io, _args, options) => runCoverage(io, options),
   evaluate: (io, _args, options) => runEvaluate(io, options),
-  report: notYetImplemented('report'),
+  // Loaded on use: the report stage brings in puppeteer, which other commands do not need.
+  report: async (io, _args, options) => (await import('./commands/report.js')).runReport(io, options),
   verify: (io, args, options) => runVerify(io, args, options),
   sample: (io, _args, options) => runSample(io, options),
   demo: notYetImplemented('demo'),
@@ -199,6 +201,10 @@ function reportError(io: CliIo, error: unknown): number {
   if (error instanceof StoreError || error instanceof EvidenceValidationError) {
     io.stderr(`proofpack: ${error.message}\n`);
     return ExitCode.badInput;
+  }
+  if (error instanceof RenderError) {
+    io.stderr(`proofpack: cannot render the report: ${error.message}\n`);
+    return ExitCode.internal;
   }
   if (error instanceof VerificationError) {
     io.stderr(`proofpack: ${error.message}\n${error.failures.map((f) => `  ✗ ${f}\n`).join('')}`);

@@ -9,8 +9,10 @@ import {
   type PopulationSource,
 } from '../../bundle/sample.js';
 import { ExitCode, UsageError } from '../../errors.js';
+import { closeStore, openStore } from '../../evidence/open-store.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { CliIo } from '../io.js';
+import { loadConfigForCli } from '../shared.js';
 
 /**
  * `proofpack sample --population NAME --size N --seed S (--bundle ZIP | --csv FILE | -c FILE) [--out FILE] [--suggest]`.
@@ -30,8 +32,15 @@ export async function runSample(io: CliIo, options: Record<string, unknown>): Pr
   } else if (options.csv !== undefined) {
     source = filePopulationSource(path.resolve(io.cwd, String(options.csv)));
   } else {
-    // Round two (proofpack report) builds populations from the store; a store source plugs in here.
-    throw new UsageError('sample -c: populations are built from the store by `proofpack report`, which is not in this build yet; use --bundle ZIP (or --csv FILE)');
+    // Built from the store by the same code as the bundle's populations (src/report/populations.ts).
+    const { storePopulationSource } = await import('../../report/store-population.js');
+    const config = await loadConfigForCli(io, options.config);
+    const store = openStore(config);
+    try {
+      source = await storePopulationSource(config, request.population, { store });
+    } finally {
+      closeStore(store);
+    }
   }
   const result = await drawSample(source, request);
   if (result.matchesSha256Sums === false) {

@@ -130,7 +130,7 @@ describe('bad arguments exit 2', () => {
     [['--population', 'backup-jobs', '--size', '5', '--bundle', 'B'], '--seed: expected a non-empty seed'],
     [['--population', 'backup-jobs', '--size', '5', '--seed', 's'], 'give exactly one of --bundle ZIP, --csv FILE or -c CONFIG'],
     [['--population', 'backup-jobs', '--size', '5', '--seed', 's', '--bundle', 'B', '--csv', 'C'], 'give exactly one of'],
-    [['--population', 'backup-jobs', '--size', '5', '--seed', 's', '-c', 'proofpack.yaml'], 'sample -c: populations are built from the store'],
+    [['--population', 'backup-jobs', '--size', '5', '--seed', 's', '-c', 'no-such-proofpack.yaml'], 'no-such-proofpack.yaml: no such file'],
   ])('%j', async (args, message) => {
     const { code, stderr } = await runCliCaptured(['sample', ...args]);
     expect(code).toBe(2);
