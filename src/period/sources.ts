@@ -51,8 +51,9 @@ export function recordKey(record: unknown): string | undefined {
   }
   // A configuration item: one resource's state from one capture time.
   if (typeof r.resourceId === 'string' && typeof r.resourceType === 'string') {
+    // Resource ids repeat across accounts and regions (a bucket name, a table name): keep them apart.
     const state = r.configurationStateId ?? r.configurationItemCaptureTime ?? '';
-    return `${r.resourceType}|${r.resourceId}|${String(state)}`;
+    return `${String(r.accountId ?? '')}|${String(r.awsRegion ?? '')}|${r.resourceType}|${r.resourceId}|${String(state)}`;
   }
   return undefined;
 }
