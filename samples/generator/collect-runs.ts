@@ -1,0 +1,272 @@
+/**
+ * The collect runs of the sample estate, replayed: for each scheduled run (monthly state + history
+ * + records, and the frequent jobs + events captures), the real collectors run against the
+ * simulated AWS at that moment, and their output is written through LocalEvidenceStore exactly as
+ * `proofpack collect` writes it — run.json with the windows planWindows chose, one validated
+ * envelope per source × account × region, index.json, gaps.json, the chained manifest (with the
+ * run's end as createdAt) and a line in the run log.
+ */
+import type { Config } from '../../src/config/types.js';
+import { classifyAwsError, isAbsentError } from '../../src/aws/errors.js';
+import { CallRecorder, withCallRecorder } from '../../src/aws/call-recorder.js';
+import type { AccountTarget } from '../../src/aws/client-factory.js';
+import { collectors as registry, selectCollectors } from '../../src/collectors/index.js';
+import type { DrRecords } from '../../src/collectors/dr/records.js';
+import type { Collector, CollectorContext, CollectorOutput } from '../../src/collectors/types.js';
+import { planWindows } from '../../src/collectors/windows.js';
+import { GLOBAL_REGION, LOCAL_ACCOUNT, envelopePath, evidenceId, validateEnvelope } from '../../src/evidence/envelope.js';
+import { sortGaps } from '../../src/evidence/gap-order.js';
+import type { LocalEvidenceStore } from '../../src/evidence/local-store.js';
+import { assertValid } from '../../src/evidence/schemas.js';
+import { GAPS_FILE, INDEX_FILE, RUN_FILE, type SnapshotIndex, type SnapshotIndexEntry } from '../../src/evidence/snapshot-index.js';
+import { newSnapshotId } from '../../src/evidence/snapshot-id.js';
+import type { Envelope, Gap, SnapshotMetadata } from '../../src/evidence/types.js';
+import { canonicalJson } from '../../src/util/canonical-json.js';
+import type { DrGameDay } from './activity.js';
+import { callerIdentity, SimulatedAws, TaskClock } from './aws-sim.js';
+import { DAY_MS, HOUR_MS, type Estate } from './estate.js';
+import { Random, stableHex, stableUuid } from './random.js';
+
+/** The proofpack version that "recorded" the sample: pinned, so a version bump does not rewrite the estate. */
+export const SAMPLE_TOOL_VERSION = '0.1.0';
+
+/** The 40-day stretch without job captures (a deliberate coverage gap): the last capture before it, and the catch-up run. */
+export const CAPTURE_HOLE = { from: Date.UTC(2026, 3, 22, 3, 0, 0), days: 40 };
+
+export interface PlannedRun {
+  kind: 'monthly' | 'jobs';
+  startedAt: number;
+  snapshotId: string;
+  runId: string;
+  /** `collect --only` words. */
+  only: string[];
+}
+
+/** Every collect run of the estate, oldest first. */
+export function planRuns(estate: Estate): PlannedRun[] {
+  const seed = estate.options.seed;
+  const runs: PlannedRun[] = [];
+  const at = (t: number, kind: PlannedRun['kind'], only: string[]) => {
+    const jitter = new Random(`run:${seed}:${kind}:${t}`).int(2, 29) * 1000 + new Random(`ms:${seed}:${t}`).int(0, 999);
+    const startedAt = t + jitter;
+    runs.push({
+      kind,
+      startedAt,
+      snapshotId: newSnapshotId(new Date(startedAt), stableHex(6, seed, 'snapshot', kind, startedAt)),
+      runId: stableUuid(seed, 'run', kind, startedAt),
+      only,
+    });
+  };
+  // Monthly: the state at the start of each month and the month's Config history, on the 1st at 02:00 UTC.
+  for (let m = 0; m <= estate.options.months; m += 1) at(Date.UTC(2026, m, 1, 2, 0, 0), 'monthly', ['state', 'history', 'records']);
+  // Jobs and events: daily or weekly at 03:00 UTC, counted back from the day after the period.
+  const step = estate.options.jobCaptures === 'daily' ? DAY_MS : 7 * DAY_MS;
+  const times: number[] = [];
+  for (let t = estate.to + 3 * HOUR_MS; t > estate.from + 3 * HOUR_MS; t -= step) times.push(t);
+  let captures = times.reverse();
+  if (estate.options.findings) {
+    const holeEnd = CAPTURE_HOLE.from + CAPTURE_HOLE.days * DAY_MS;
+    if (CAPTURE_HOLE.from > estate.from && holeEnd < estate.to) {
+      captures = captures.filter((t) => t <= CAPTURE_HOLE.from || t >= holeEnd);
+      if (!captures.includes(CAPTURE_HOLE.from)) captures.push(CAPTURE_HOLE.from);
+      captures.push(holeEnd);
+      captures = [...new Set(captures)].sort((a, b) => a - b);
+    }
+  }
+  for (const t of captures) at(t, 'jobs', ['jobs', 'events']);
+  return runs.sort((a, b) => a.startedAt - b.startedAt);
+}
+
+export interface RunOutcome {
+  snapshotId: string;
+  kind: PlannedRun['kind'];
+  envelopes: number;
+  records: number;
+  calls: number;
+  gaps: number;
+}
+
+/** Replays one run into the store. */
+export async function replayRun(
+  run: PlannedRun,
+  context: { estate: Estate; config: Config; sim: SimulatedAws; store: LocalEvidenceStore; gameDays: readonly DrGameDay[]; drRecords: DrRecords },
+): Promise<RunOutcome> {
+  const { estate, config, sim, store } = context;
+  const seed = estate.options.seed;
+  const selected = selectCollectors(registry, run.only);
+  const accounts: AccountTarget[] = estate.accounts.map((a) => ({ id: a.id, name: a.name, roleArn: `arn:aws:iam::${a.id}:role/proofpack-read` }));
+  const startedAt = new Date(run.startedAt);
+  const windows = await planWindows(store, config, selected, accounts, startedAt);
+  const runDoc = {
+    run: 'proofpack.snapshot-run/v1' as const,
+    snapshotId: run.snapshotId,
+    runId: run.runId,
+    startedAt: startedAt.toISOString(),
+    toolVersion: SAMPLE_TOOL_VERSION,
+    period: config.period,
+    sources: selected.map((c) => c.id),
+    accounts: accounts.map((a) => ({ id: a.id, name: a.name, roleArn: a.roleArn! })),
+    regions: [...config.regions],
+    windows: windows.map((w) => ({ collector: w.collector, account: w.account, region: w.region, start: w.start, end: w.end, ...(w.gaps.length > 0 ? { gaps: w.gaps } : {}) })),
+  };
+  assertValid('snapshot-run.v1', runDoc, 'run.json');
+  const writer = await store.beginSnapshot(run.snapshotId);
+  await writer.writeFile(RUN_FILE, canonicalJson(runDoc));
+
+  const windowOf = new Map(windows.map((w) => [`${w.collector}|${w.account}|${w.region}`, w]));
+  const entries: SnapshotIndexEntry[] = [];
+  const gaps: Gap[] = [];
+  let cursor = run.startedAt + 1_200 + new Random(`sts:${seed}:${run.snapshotId}`).int(100, 900);
+  let calls = 0;
+  let records = 0;
+  const tasks: Array<{ collector: Collector; account: { id: string; name: string }; region: string }> = [];
+  for (const collector of selected) {
+    if (collector.scope === 'local') {
+      tasks.push({ collector, account: { id: LOCAL_ACCOUNT, name: 'local' }, region: GLOBAL_REGION });
+      continue;
+    }
+    for (const account of accounts) {
+      for (const region of collector.scope === 'account' ? [GLOBAL_REGION] : config.regions) {
+        if (collector.appliesTo && !collector.appliesTo(config, account, region)) continue;
+        tasks.push({ collector, account, region });
+      }
+    }
+  }
+
+  for (const task of tasks) {
+    const { collector, account, region } = task;
+    const planned = windowOf.get(`${collector.id}|${account.id}|${region}`);
+    const clock = new TaskClock(cursor, `${seed}:${run.snapshotId}:${collector.id}:${account.id}:${region}`);
+    const started = clock.now;
+    const recorder = new CallRecorder();
+    const envelopeGaps: Gap[] = [...(planned?.gaps ?? [])];
+    const gapBase = { collector: collector.id, account: account.id, region };
+    const clientRegion = region === GLOBAL_REGION ? config.regions[0] : region;
+    const ctx: CollectorContext = {
+      config,
+      account,
+      region,
+      window: planned ? { start: new Date(planned.start), end: new Date(planned.end) } : { start: new Date(started), end: new Date(started) },
+      clients: sim.clients(account, clientRegion, clock, run.snapshotId),
+      clientsIn: (r) => sim.clients(account, r, clock, run.snapshotId),
+      async ifPresent(operation, call) {
+        try {
+          return await call;
+        } catch (error) {
+          if (isAbsentError(operation, error)) return null;
+          throw error;
+        }
+      },
+      async attempt(operation, call, resource) {
+        try {
+          return await call;
+        } catch (error) {
+          if (isAbsentError(operation, error)) return null;
+          const info = classifyAwsError(error);
+          envelopeGaps.push({ ...gapBase, kind: info.kind, operation, errorCode: info.code, message: info.message, ...(resource ? { resource } : {}), at: new Date(clock.now).toISOString() });
+          return undefined;
+        }
+      },
+      addGap(gap) {
+        envelopeGaps.push({ ...gapBase, ...gap });
+      },
+      progress: () => undefined,
+    };
+    let output: CollectorOutput<unknown>;
+    if (collector.id === 'dr.records') {
+      // People's files as they stood at the run: the game days filed (approved) by then.
+      const filed = new Set(context.gameDays.filter((g) => g.filed <= run.startedAt).map((g) => g.file));
+      const data = { ...context.drRecords, records: context.drRecords.records.filter((r) => filed.has(r.file)) };
+      clock.now += 35;
+      output = { data, recordCount: data.records.length, ...(data.folder !== null ? { source: data.folder } : {}) };
+    } else {
+      output = await withCallRecorder(recorder, () => collector.collect(ctx));
+    }
+    const ended = clock.now + 3;
+    const data = JSON.parse(JSON.stringify(output.data ?? null)) as unknown;
+    const envelope: Envelope = {
+      envelope: 'proofpack.evidence/v1',
+      id: evidenceId(run.snapshotId, account.id, region, collector.id),
+      snapshotId: run.snapshotId,
+      collector: collector.id,
+      schema: collector.schema,
+      account: account.id,
+      region,
+      window: planned ? { start: planned.start, end: planned.end } : { start: new Date(started).toISOString(), end: new Date(ended).toISOString() },
+      complete: !envelopeGaps.some((g) => g.kind !== 'window'),
+      provenance: {
+        toolVersion: SAMPLE_TOOL_VERSION,
+        callerIdentity: collector.scope === 'local' ? null : callerIdentity(seed, account.id),
+        startedAt: new Date(started).toISOString(),
+        endedAt: new Date(ended).toISOString(),
+        ...(output.source ? { source: output.source } : {}),
+        calls: recorder.summarize(),
+      },
+      recordCount: output.recordCount ?? defaultRecordCount(data),
+      gaps: envelopeGaps,
+      data,
+    };
+    const rel = envelopePath(account.id, region, collector.id);
+    validateEnvelope(envelope, `${run.snapshotId}/${rel}`);
+    await writer.writeFile(rel, canonicalJson(envelope));
+    entries.push({
+      id: envelope.id,
+      path: rel,
+      collector: envelope.collector,
+      schema: envelope.schema,
+      account: envelope.account,
+      region: envelope.region,
+      window: envelope.window,
+      complete: envelope.complete,
+      recordCount: envelope.recordCount,
+    });
+    gaps.push(...envelopeGaps);
+    calls += recorder.count;
+    records += envelope.recordCount;
+    // Tasks run one after another here; the pause stands for the runner's scheduling.
+    cursor = ended + new Random(`gap:${clock.label}`).int(5, 60);
+  }
+
+  entries.sort((a, b) => a.path.localeCompare(b.path));
+  const index: SnapshotIndex = { index: 'proofpack.snapshot-index/v1', snapshotId: run.snapshotId, envelopes: entries };
+  assertValid('snapshot-index.v1', index, 'index.json');
+  await writer.writeFile(INDEX_FILE, canonicalJson(index));
+  const sortedGaps = sortGaps(gaps);
+  const gapsDoc = { gaps: 'proofpack.snapshot-gaps/v1', snapshotId: run.snapshotId, items: sortedGaps };
+  assertValid('snapshot-gaps.v1', gapsDoc, 'gaps.json');
+  await writer.writeFile(GAPS_FILE, canonicalJson(gapsDoc));
+  const metadata: SnapshotMetadata = {
+    snapshotId: run.snapshotId,
+    runId: run.runId,
+    startedAt: startedAt.toISOString(),
+    toolVersion: SAMPLE_TOOL_VERSION,
+    organization: config.organization,
+    system: config.system,
+    sources: runDoc.sources,
+    accounts: accounts.map((a) => ({ id: a.id, name: a.name, callerIdentity: callerIdentity(seed, a.id) })),
+    regions: runDoc.regions,
+  };
+  const endedAt = new Date(cursor + 250);
+  await writer.commit(metadata, { createdAt: endedAt });
+  await store.appendRunLog({
+    runId: run.runId,
+    command: 'collect',
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    snapshotId: run.snapshotId,
+    sources: runDoc.sources,
+    gaps: sortedGaps.length,
+    exitCode: 0,
+  });
+  return { snapshotId: run.snapshotId, kind: run.kind, envelopes: entries.length, records, calls, gaps: sortedGaps.length };
+}
+
+/** What runTask counts when a collector does not say: the length of the data, or of its first list. */
+function defaultRecordCount(data: unknown): number {
+  if (Array.isArray(data)) return data.length;
+  if (data && typeof data === 'object') {
+    const lists = Object.values(data).filter(Array.isArray) as unknown[][];
+    if (lists.length > 0) return lists[0].length;
+  }
+  return data === null || data === undefined ? 0 : 1;
+}
