@@ -72,25 +72,6 @@ export function buildDiagramsIndexModel(context: ReportContext, diagrams: UserDi
   const names = accountNames(context);
   const sections: Section[] = [];
   const list = diagrams.diagrams;
-  sections.push({
-    id: 'about',
-    title: 'About this index',
-    level: 1,
-    blocks: [
-      paragraph(
-        `This index lists the system's diagrams: those the organization maintains (${diagrams.folder === null ? 'no diagrams folder is configured' : `from the folder ${diagrams.folder}`}), each with its SHA-256 and its copy in the bundle under ${DIAGRAMS_BUNDLE_FOLDER}/, and diagrams proofpack generated from the AWS evidence of the period.`,
-      ),
-      {
-        kind: 'keyValues',
-        items: [
-          { key: 'User diagrams', value: list.length },
-          { key: 'Generated diagrams', value: facts.accounts.length || new Set(facts.flows.map((f) => f.account)).size },
-          { key: 'Diagrams folder', value: diagrams.folder ?? 'not configured (`diagrams:` in proofpack.yaml)' },
-        ],
-      },
-    ],
-  });
-
   const summaryRows: CellValue[][] = list.map((d) => [
     d.file,
     d.title,
@@ -103,6 +84,9 @@ export function buildDiagramsIndexModel(context: ReportContext, diagrams: UserDi
     title: 'Diagrams maintained by the organization',
     level: 1,
     blocks: [
+      paragraph(
+        `This index lists the system's diagrams: those the organization maintains (${diagrams.folder === null ? 'no diagrams folder is configured' : `from the folder ${diagrams.folder}`}), each with its SHA-256 and its copy in the bundle under ${DIAGRAMS_BUNDLE_FOLDER}/, and, in the next part, diagrams proofpack generated from the AWS evidence of the period.`,
+      ),
       table(
         [
           { header: 'File', format: 'mono', width: '18%' },
@@ -128,7 +112,7 @@ export function buildDiagramsIndexModel(context: ReportContext, diagrams: UserDi
         { key: 'File', value: d.file },
         { key: 'In the bundle', value: `${DIAGRAMS_BUNDLE_FOLDER}/${d.bundleName}` },
         { key: 'Title from', value: d.titleFrom === 'sidecar' ? `sidecar ${d.sidecar}` : 'the file name' },
-        { key: 'Last change', value: `${d.lastChanged} (${d.lastChangedFrom === 'sidecar' ? `sidecar ${d.sidecar}` : 'file modification time'})` },
+        { key: 'Last change', value: `${d.lastChanged.length > 10 ? `${formatInstant(d.lastChanged)} UTC` : d.lastChanged} (${d.lastChangedFrom === 'sidecar' ? `sidecar ${d.sidecar}` : 'file modification time'})` },
         { key: 'SHA-256', value: d.sha256 },
         { key: 'Size', value: `${formatNumber(d.size)} bytes` },
       ],
@@ -139,7 +123,8 @@ export function buildDiagramsIndexModel(context: ReportContext, diagrams: UserDi
   });
 
   const generated = buildRegionDiagrams(context, facts);
-  sections.push({
+  const regions = [...new Set(facts.regions.map((r) => r.region))];
+  const generatedPart: Section = {
     id: 'generated',
     title: 'Diagrams generated from evidence',
     level: 1,
@@ -151,8 +136,12 @@ export function buildDiagramsIndexModel(context: ReportContext, diagrams: UserDi
           `State at the end of the period${facts.stateAsOf ? ` (captured up to ${formatInstant(facts.stateAsOf)} UTC)` : ''}.`,
         true,
       ),
+      // The regions' names, for readers who do not know the codes.
+      ...(regions.length ? [paragraph(`Regions: ${regions.map(regionLabel).join('; ')}.`, true)] : []),
+      ...(generated.length === 0 ? [{ kind: 'callout' as const, tone: 'warning' as const, title: 'Nothing to draw', text: 'The evidence names no account.' }] : []),
     ],
-  });
+  };
+  sections.push(generatedPart);
   generated.forEach((g, i) => {
     const label = accountLabel(g.account, names);
     sections.push({
@@ -175,10 +164,6 @@ export function buildDiagramsIndexModel(context: ReportContext, diagrams: UserDi
       ],
     });
   });
-  if (generated.length === 0) sections[sections.length - 1].blocks.push({ kind: 'callout', tone: 'warning', title: 'Nothing to draw', text: 'The evidence names no account.' });
-  // A short legend of the regions' names, for readers who do not know the codes.
-  const regions = [...new Set(facts.regions.map((r) => r.region))];
-  if (regions.length) sections[sections.length - generated.length - 1].blocks.push(paragraph(`Regions: ${regions.map(regionLabel).join('; ')}.`, true));
 
   return { ...documentBase(context, DIAGRAMS_INDEX_TITLE, { subtitle: 'System diagrams, with hashes, and diagrams generated from evidence' }), sections };
 }

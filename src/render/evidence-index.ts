@@ -121,7 +121,7 @@ export function buildEvidenceIndexModel(context: ReportContext): DocumentModel {
       {
         id: 'sources',
         title: 'Sources',
-        level: 1,
+        level: 2,
         blocks: [
           table(
             [
