@@ -62,7 +62,7 @@ export function planRuns(estate: Estate): PlannedRun[] {
   // Jobs and events: daily or weekly at 03:00 UTC, counted back from the day after the period.
   const step = estate.options.jobCaptures === 'daily' ? DAY_MS : 7 * DAY_MS;
   const times: number[] = [];
-  for (let t = estate.to + 3 * HOUR_MS; t > estate.from + 3 * HOUR_MS; t -= step) times.push(t);
+  for (let t = estate.to + 3 * HOUR_MS; t >= estate.from + 3 * HOUR_MS; t -= step) times.push(t);
   let captures = times.reverse();
   if (estate.options.findings) {
     const holeEnd = CAPTURE_HOLE.from + CAPTURE_HOLE.days * DAY_MS;

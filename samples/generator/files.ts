@@ -19,6 +19,8 @@ export interface ConfigFileOptions {
   jobCaptures: 'daily' | 'weekly';
 }
 
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
 /** proofpack.yaml for the estate. */
 export function configFile(estate: Estate, options: ConfigFileOptions): string {
   const accounts = estate.accounts.map((a) => `  - { id: "${a.id}", name: ${a.name}, roleArn: "arn:aws:iam::${a.id}:role/proofpack-read" }`).join('\n');
@@ -70,11 +72,10 @@ export function configFile(estate: Estate, options: ConfigFileOptions): string {
         ]
       : []),
     '',
-    '# The scheduled collect runs (deploy/): a missed one shows in the coverage ledger.',
+    '# The scheduled collect runs (deploy/): a missed one shows in the coverage ledger. Jobs and events are',
+    `# collected ${options.jobCaptures === 'daily' ? 'daily' : `weekly (on ${WEEKDAYS[new Date(estate.to).getUTCDay()]}s), the longest interval docs/SCHEDULING.md allows`}; state, history and records monthly.`,
     'schedules:',
-    options.jobCaptures === 'daily'
-      ? '  - { name: daily-jobs-events, cadence: daily, only: [jobs, events] }'
-      : '  - { name: weekly-jobs-events, cadence: weekly, only: [jobs, events], graceHours: 96 }',
+    ...(options.jobCaptures === 'daily' ? ['  - { name: daily-jobs-events, cadence: daily, only: [jobs, events] }'] : []),
     '  - { name: monthly-state, cadence: monthly, only: [state, history, records] }',
     '',
     'report: { paperSize: Letter }',
