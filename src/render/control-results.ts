@@ -8,6 +8,7 @@
 import { buildCatalogue } from '../controls/catalogue.js';
 import { SOC2_CRITERIA, criteriaOf } from '../controls/soc2-mapping.js';
 import type { ControlException, ControlResult, ControlStatus, Measurement } from '../controls/types.js';
+import { COVERAGE_CSV, EXCEPTIONS_CSV } from '../report/report-tables.js';
 import type { ReportContext } from '../report/types.js';
 import type { Block, CellValue, DocumentModel, Section, StatusCell } from './document-model.js';
 import { formatLongDate, formatNumber } from './handlebars.js';
@@ -211,7 +212,12 @@ function controlBlocks(c: ControlResult, context: ReportContext, measure: string
         { header: 'Evidence', width: '8%' },
       ],
       rows,
-      { caption: `Exceptions (${formatNumber(c.exceptions.length)})`, emptyText: c.status === 'error' && c.exceptions.length === 0 ? 'None listed: the control could not be evaluated (see Result).' : 'No exceptions.' },
+      {
+        caption: `Exceptions (${formatNumber(c.exceptions.length)})`,
+        // A very long list is cut in the PDF (the engine says so); the CSV has every exception.
+        fullData: { path: EXCEPTIONS_CSV, description: 'every exception of every control, with its evidence ids' },
+        emptyText: c.status === 'error' && c.exceptions.length === 0 ? 'None listed: the control could not be evaluated (see Result).' : 'No exceptions.',
+      },
     ),
   );
   if (refs.size > 0) {
@@ -308,7 +314,7 @@ function coverageSections(context: ReportContext, acct: (id: string) => string):
             { header: 'Why' },
           ],
           gaps.map(({ cell, g }) => [cell.source, `${acct(cell.account)} ${cell.region}`, g.from, g.to, g.days, REASONS[g.reason] ?? g.reason, g.message]),
-          { emptyText: 'No gaps: every source covers every day of the period.' },
+          { fullData: { path: COVERAGE_CSV, description: 'the whole ledger' }, emptyText: 'No gaps: every source covers every day of the period.' },
         ),
       ],
     },
@@ -346,7 +352,7 @@ function coverageSections(context: ReportContext, acct: (id: string) => string):
             { header: 'Coverage', format: 'status', width: '11%' },
           ],
           ledger.cells.map((cell) => [cell.source, acct(cell.account), cell.region, cell.kind, cell.coveredDays, cell.gapDays, cell.gapDays === 0 ? badge('pass', 'Complete') : badge('fail', 'Gaps')]),
-          { emptyText: 'The ledger has no cells.' },
+          { fullData: { path: COVERAGE_CSV, description: 'the whole ledger' }, emptyText: 'The ledger has no cells.' },
         ),
       ],
     },

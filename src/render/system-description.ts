@@ -4,6 +4,7 @@
  * as generated — accounts and regions, inventory, replication topology, backup architecture,
  * monitoring, DR tests, significant changes — and where the narrative and the evidence disagree.
  */
+import { populationCsvPath } from '../bundle/population.js';
 import { SOC2_CRITERIA, criteriaOf } from '../controls/soc2-mapping.js';
 import type { ReportContext } from '../report/types.js';
 import type { Block, CellValue, DocumentModel, Section } from './document-model.js';
@@ -321,7 +322,7 @@ function replicationBlocks(facts: EstateFacts, acct: (id: string) => string): Bl
         { header: 'Detail' },
       ],
       flows.map((f) => [FLOW_LABELS[f.kind], acct(f.account), `${f.from} ${f.bidirectional ? '⇄' : '→'} ${f.to}${f.toAccount ? ` (account ${f.toAccount})` : ''}`, f.source, f.target, scopeCell(f.scope), f.detail]),
-      { caption: 'Replication', generated: true, emptyText: 'No replication in the evidence.' },
+      { caption: 'Replication', generated: true, emptyText: 'No replication in the evidence.', ...(flows.length > 2000 ? { fullData: { path: 'the evidence (s3.buckets, rds.instances, rds.clusters, dynamodb.tables, kms.keys)' }, pdfRowLimit: 2000, pdfRowsWhenTruncated: 1000 } : {}) },
     ),
   ];
 }
@@ -484,7 +485,7 @@ function drBlocks(facts: EstateFacts): Block[] {
         { header: 'Outcome', format: 'status', width: '11%' },
       ],
       facts.drTests.map((t) => [formatInstant(t.start), kinds[t.kind], `${t.title} — ${t.detail}`, t.region, minutes(t.rtoMinutes), minutes(t.rpoMinutes), outcome(t.outcome)]),
-      { caption: 'Recovery exercises', generated: true, emptyText: 'None.' },
+      { caption: 'Recovery exercises', generated: true, emptyText: 'None.', fullData: { path: populationCsvPath('dr-tests'), description: 'the population of DR tests, with targets' }, pdfRowLimit: 500, pdfRowsWhenTruncated: 200 },
     ),
   ];
 }
@@ -578,7 +579,7 @@ function changeBlocks(facts: EstateFacts, acct: (id: string) => string): Block[]
   const row = (c: (typeof changes)[number]): CellValue[] => [formatInstant(c.at), `${acct(c.account)} ${c.region}`, `${c.resource}`, c.kind === 'setting' ? `${resourceTypeName(c.resourceType)} ${c.description}` : c.description];
   const shownSettings = settings.slice(0, MAX_CHANGES_LISTED);
   blocks.push(table(changeColumns, shownSettings.map(row), { caption: 'Changes to protection settings', generated: true, emptyText: 'No protection setting changed during the period.' }));
-  if (settings.length > shownSettings.length) blocks.push(paragraph(`… and ${formatNumber(settings.length - shownSettings.length)} more setting changes (all in config.history in the evidence bundle).`, true));
+  if (settings.length > shownSettings.length) blocks.push(paragraph(`… and ${formatNumber(settings.length - shownSettings.length)} more setting changes: every configuration change of the period is in ${populationCsvPath('config-changes')}.`, true));
   if (lifecycle.length <= MAX_LIFECYCLE_LISTED) {
     blocks.push(table(changeColumns, lifecycle.map(row), { caption: 'Resources created or deleted', generated: true, emptyText: 'No tracked resource was created or deleted during the period.' }));
   } else {

@@ -257,6 +257,8 @@ describe('Control Results', () => {
       ['Failure', 'eu-archive', `${ACCOUNT} (prod) eu-west-1`, '2026-01-01 00:00 → 2026-04-01 00:00'],
       ['Waived', 'records', `${ACCOUNT} (prod) us-east-1`, '2026-02-10 09:00 → 2026-02-20 16:00'],
     ]);
+    // A list too long for a PDF is cut by the engine, which then points to the CSV with every exception.
+    expect(exceptions.fullData?.path).toBe('05_Exceptions.csv');
     expect(exceptions.rows[1][4]).toMatch(/— Waived by Priya Raman \(CTO\) until 2026-12-31 \(records\): Replication paused/);
     // Every evidence id an exception cites is printed in full once, with its folder in the bundle.
     const citedIds = cited.rows.map((r) => r[1]);
