@@ -323,7 +323,18 @@ export function buildEstate(options: EstateOptions): Estate {
   builder.scaleOut();
   builder.buildBackupPlans();
   builder.buildMonitoring();
+  // The scale-out estimates what plans, vaults and alarms will add; top up until the real count is reached.
+  for (let short = options.resources - countTotal(builder.estate); short > 0; short = options.resources - countTotal(builder.estate)) {
+    builder.resetOperations();
+    builder.scaleOut(Math.max(1, Math.ceil(short / 12)));
+    builder.buildBackupPlans();
+    builder.buildMonitoring();
+  }
   return builder.estate;
+}
+
+function countTotal(estate: Estate): number {
+  return countInScope(estate).reduce((n, r) => n + r.count, 0);
 }
 
 class EstateBuilder {
@@ -833,13 +844,13 @@ class EstateBuilder {
       this.addTable(prod, eu, 'larkspur-eu-members', 'weekly');
       this.addTable(prod, eu, 'larkspur-eu-consents', 'weekly');
       this.addFileSystem(prod, eu, 'larkspur-eu-shared-docs', 'monthly');
-      const exports = this.addBucket(prod, eu, 'larkspur-eu-patient-exports', {
-        tier: 'weekly',
-        sizeGb: 310,
-        replicate: false,
-        ...(findings ? { replicaRegion: primary, replicaInScope: false } : {}),
-      });
-      if (findings) e.findings.euBucket = exports.name;
+      // replication.s3 wants every in-scope bucket replicated to another configured region, and the only
+      // configured EU region is this one: an in-scope EU bucket cannot satisfy both it and residency. The
+      // finding is such a bucket replicating to the primary; without findings there is no EU bucket.
+      if (findings) {
+        const exports = this.addBucket(prod, eu, 'larkspur-eu-patient-exports', { tier: 'weekly', sizeGb: 310, replicate: false, replicaRegion: primary, replicaInScope: false });
+        e.findings.euBucket = exports.name;
+      }
       this.addEc2(prod, eu, 'larkspur-eu-api-1', 'monthly', 'api');
       this.addFunction(prod, eu, 'larkspur-eu-consent-sync');
     }
@@ -857,17 +868,32 @@ class EstateBuilder {
   }
 
   /** Workload units until the in-scope count reaches `resources`. */
-  scaleOut(): void {
+  /** Clears what buildBackupPlans and buildMonitoring derive from the data stores, to build them again. */
+  resetOperations(): void {
+    const e = this.estate;
+    e.vaults = [];
+    e.plans = [];
+    e.restoreTesting = [];
+    e.reportPlans = [];
+    e.trails = [];
+    e.alarms = [];
+  }
+
+  /** Units added by scaleOut so far (names and kinds follow from it). */
+  private units = 0;
+
+  scaleOut(extra = 0): void {
     const e = this.estate;
     const targets: Array<{ account: AccountSpec; region: string }> = [];
     const workloadAccounts = e.accounts.filter((a) => a.role !== 'shared');
     const primaries = e.regions.filter((r) => this.secondaryOf(r) !== undefined || (!this.primaryOf(r) && r !== e.euRegion));
     for (const account of workloadAccounts) for (const region of primaries) targets.push({ account, region });
     // Accounts beyond the scenario get at least one unit each, so every account holds data.
-    let unit = 0;
     const kinds = ['rds', 'dynamodb', 'bucket', 'aurora', 'dynamodb', 'compute'] as const;
-    const needsMore = () => this.inScopeCount() < this.options.resources || workloadAccounts.some((a) => !this.hasData(a.id));
+    const until = this.units + extra;
+    const needsMore = () => this.units < until || this.inScopeCount() < this.options.resources || workloadAccounts.some((a) => !this.hasData(a.id));
     while (needsMore()) {
+      const unit = this.units;
       const target = targets[unit % targets.length];
       const service = `${SERVICES[Math.floor(unit / targets.length) % SERVICES.length]}${unit >= targets.length * SERVICES.length ? `-${Math.floor(unit / (targets.length * SERVICES.length)) + 1}` : ''}`;
       const kind = kinds[unit % kinds.length];
@@ -881,7 +907,7 @@ class EstateBuilder {
         this.addEc2(target.account, target.region, `${name}-app`, 'monthly', 'app');
         this.addFunction(target.account, target.region, `${name}-worker`);
       } else this.addTable(target.account, target.region, `${name}-records`, 'monthly');
-      unit += 1;
+      this.units += 1;
     }
   }
 
@@ -945,8 +971,9 @@ class EstateBuilder {
     // --jobs-per-day: the first N protected resources of the pairs' primaries are backed up daily (more often when N exceeds them).
     if (this.options.jobsPerDay !== undefined) {
       const primaries = e.protectedResources.filter((p) => this.secondaryOf(p.region) !== undefined || p.region === e.euRegion);
+      // One a day per resource while there are enough resources; beyond that, several a day each.
       const perDay = Math.max(1, Math.ceil(this.options.jobsPerDay / Math.max(1, primaries.length)));
-      const daily = Math.min(primaries.length, this.options.jobsPerDay);
+      const daily = Math.ceil(this.options.jobsPerDay / perDay);
       primaries.forEach((p, i) => this.setTier(p, i < daily ? 'daily' : 'monthly'));
       this.dailyPerDay = Math.min(24, perDay);
     }
@@ -1045,10 +1072,11 @@ class EstateBuilder {
         created: this.createdBefore(`rtp:${name}`, 200, 90),
         tags: this.tags(prod, {}),
         name,
-        schedule: firstOfMonthOnly ? `cron(45 4 ? * ${['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'][weekday]}#1 *)` : `cron(45 4 ? * ${['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'][weekday]} *)`,
+        schedule: `cron(45 ${this.restoreHour()} ? * ${['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'][weekday]}${firstOfMonthOnly ? '#1' : ''} *)`,
         weekday,
         firstOfMonthOnly,
-        hour: 4,
+        // 45 minutes after the day's 04:00 backup (or the last backup at or before 04:00 when there are several a day).
+        hour: this.restoreHour(),
         minute: 45,
         target: resource,
         targetType: target.resourceType as 'RDS' | 'Aurora',
@@ -1071,6 +1099,12 @@ class EstateBuilder {
         bucket: 'larkspur-backup-reports',
       });
     }
+  }
+
+  /** Restore tests run 45 minutes after the day's 04:00 backup (the last one at or before 04:00 when there are several a day). */
+  private restoreHour(): number {
+    const step = Math.floor(24 / this.dailyPerDay);
+    return this.dailyPerDay > 1 ? Math.floor(4 / step) * step : 4;
   }
 
   // ---- monitoring: trails, alarms -------------------------------------------------------------

@@ -215,15 +215,15 @@ export function diagramFiles(estate: Estate): SampleFile[] {
     560,
     'Regions, replication and backup copies',
     [
-      box(40, 70, 400, 250, `${primary} — primary`, ['Aurora global writers: members, careplans', 'RDS: claims, billing (Multi-AZ)', 'DynamoDB global tables (6)', 'S3: clinical documents, uploads, attachments', 'Backup vault (compliance lock, 35 days)', 'Plans: daily, weekly, monthly + copy to DR', 'Restore tests: Aurora weekly, RDS monthly'], PRIMARY),
-      box(520, 70, 400, 250, `${secondary} — recovery`, ['Aurora global secondaries', 'Cross-region read replicas (claims, billing)', 'DynamoDB global table replicas', 'S3 replica buckets', 'DR vault (compliance lock, 35 days)', 'Standby API instances'], SECONDARY),
-      box(40, 380, 400, 150, `${eu} — EU data`, ['DynamoDB: EU members, EU consents', 'S3: EU patient exports', 'EU vault (compliance lock), no copies', 'Tag data-origin=eu: stays in the EU'], EU),
-      arrow(442, 130, 518, 130, 'Aurora / RDS replication'),
-      arrow(442, 190, 518, 190, 'global tables, S3 CRR'),
-      arrow(442, 250, 518, 250, 'AWS Backup copies < 24 h'),
-      `<text x="520" y="420" font-size="13" fill="${MUTED}">Recovery: fail over the global databases, promote the replicas,</text>`,
-      `<text x="520" y="440" font-size="13" fill="${MUTED}">switch Route 53 to ${escapeXml(secondary)}; restore from the DR vault</text>`,
-      `<text x="520" y="460" font-size="13" fill="${MUTED}">if data itself is damaged. Targets: RTO 4 h, RPO 1 h.</text>`,
+      box(30, 70, 360, 250, `${primary} — primary`, ['Aurora global writers: members, careplans', 'RDS: claims, billing (Multi-AZ)', 'DynamoDB global tables (6)', 'S3: documents, uploads, attachments', 'Backup vault (compliance lock, 35 days)', 'Plans: daily, weekly, monthly + copy', 'Restore tests: Aurora weekly, RDS monthly'], PRIMARY),
+      box(570, 70, 360, 250, `${secondary} — recovery`, ['Aurora global secondaries', 'Cross-region read replicas (claims, billing)', 'DynamoDB global table replicas', 'S3 replica buckets', 'DR vault (compliance lock, 35 days)', 'Standby API instances'], SECONDARY),
+      box(30, 380, 360, 150, `${eu} — EU data`, ['DynamoDB: EU members, EU consents', 'S3: EU patient exports', 'EU vault (compliance lock), no copies', 'Tag data-origin=eu: stays in the EU'], EU),
+      arrow(392, 130, 568, 130, 'Aurora and RDS replication'),
+      arrow(392, 190, 568, 190, 'global tables, S3 replication'),
+      arrow(392, 250, 568, 250, 'AWS Backup copies (< 24 h)'),
+      `<text x="570" y="420" font-size="13" fill="${MUTED}">Recovery: fail over the global databases, promote the replicas,</text>`,
+      `<text x="570" y="440" font-size="13" fill="${MUTED}">switch Route 53 to ${escapeXml(secondary)}; restore from the DR vault</text>`,
+      `<text x="570" y="460" font-size="13" fill="${MUTED}">if data itself is damaged. Targets: RTO 4 h, RPO 1 h.</text>`,
     ].join(''),
   );
   return [
@@ -277,6 +277,5 @@ function backupTopologyPng(primary: string, secondary: string, eu: string): Buff
   c.text(544, 364, 'NEVER', 7, 2);
   c.text(544, 396, 'EU RECOVERY POINTS', 1, 2);
   c.text(544, 420, 'OUTSIDE THE EU', 1, 2);
-  c.arrowV(230, 312, 346, 5, true);
   return encodePng(c);
 }

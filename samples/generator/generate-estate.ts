@@ -52,6 +52,7 @@ export async function generateEstate(options: GenerateOptions): Promise<Generate
     ...drTestFiles(gameDays),
     ...diagramFiles(estate),
   ];
+  await mkdir(path.join(out, 'dr-tests'), { recursive: true });
   for (const f of files) {
     await mkdir(path.dirname(path.join(out, f.path)), { recursive: true });
     await writeFile(path.join(out, f.path), f.content);

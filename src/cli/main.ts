@@ -21,14 +21,6 @@ import { runSample } from './commands/sample.js';
 import { runVerify } from './commands/verify.js';
 import { processIo, type CliIo } from './io.js';
 
-/** A command whose issue has not landed yet: says so and exits 2. */
-function notYetImplemented(name: string) {
-  return async (io: CliIo): Promise<number> => {
-    io.stderr(`proofpack ${name}: not yet implemented in this build\n`);
-    return ExitCode.badInput;
-  };
-}
-
 /** Handlers the program dispatches to; later issues replace the placeholders. */
 export const commandHandlers: Record<string, (io: CliIo, args: unknown[], options: Record<string, unknown>) => Promise<number>> = {
   init: (io, _args, options) => runInit(io, options),
@@ -39,7 +31,8 @@ export const commandHandlers: Record<string, (io: CliIo, args: unknown[], option
   report: async (io, _args, options) => (await import('./commands/report.js')).runReport(io, options),
   verify: (io, args, options) => runVerify(io, args, options),
   sample: (io, _args, options) => runSample(io, options),
-  demo: notYetImplemented('demo'),
+  // Loaded on use, like report: the demo renders PDFs with puppeteer.
+  demo: async (io, _args, options) => (await import('./commands/demo.js')).runDemo(io, options),
   keygen: (io, _args, options) => runKeygen(io, options),
   merge: (io, _args, options) => runMerge(io, options),
 };
