@@ -37,12 +37,13 @@ export const EVIDENCE_INDEX_CSV_COLUMNS = [
 export const EVIDENCE_INDEX_PDF_COLUMNS: TableBlock['columns'] = [
   // Widths fit a Letter landscape page (the narrower of the two): the id, the SHA-256 and the
   // folder take two lines each in monospace, the other cells wrap at their spaces into two lines.
-  { header: 'Evidence ID', format: 'mono', width: '23.5%' },
-  { header: 'Criteria', width: '10%' },
-  { header: 'Account / region', width: '9%' },
+  // An id breaks after its region's first hyphen ("…_111111111111_us-"): 40 characters must fit.
+  { header: 'Evidence ID', format: 'mono', width: '25%' },
+  { header: 'Criteria', width: '9%' },
+  { header: 'Account / region', width: '8.5%' },
   { header: 'Window (UTC)', width: '11%' },
   { header: 'Records', format: 'number', width: '5%' },
-  { header: 'Collected (UTC)', width: '7.5%' },
+  { header: 'Collected (UTC)', width: '7%' },
   { header: 'SHA-256', format: 'mono', width: '20.5%' },
   { header: 'Bundle folder', format: 'mono' },
 ];

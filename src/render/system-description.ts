@@ -286,7 +286,7 @@ function dataStoreBlocks(facts: EstateFacts, acct: (id: string) => string): Bloc
       [
         { header: 'Type', width: '14%' },
         { header: 'Name', format: 'mono', width: '22%' },
-        { header: 'Account / region', width: '19%' },
+        { header: 'Account / region', width: '25%' },
         { header: 'Scope', width: '11%' },
         { header: 'Tags' },
       ],
@@ -313,12 +313,12 @@ function replicationBlocks(facts: EstateFacts, acct: (id: string) => string): Bl
     ),
     table(
       [
-        { header: 'Kind', width: '17%' },
-        { header: 'Account', width: '13%' },
-        { header: 'From → to', width: '17%' },
-        { header: 'Source', format: 'mono', width: '17%' },
-        { header: 'Target', format: 'mono', width: '17%' },
-        { header: 'Scope', width: '9%' },
+        { header: 'Kind', width: '15%' },
+        { header: 'Account', width: '12%' },
+        { header: 'From → to', width: '16%' },
+        { header: 'Source', format: 'mono', width: '15%' },
+        { header: 'Target', format: 'mono', width: '15%' },
+        { header: 'Scope', width: '8%' },
         { header: 'Detail' },
       ],
       flows.map((f) => [FLOW_LABELS[f.kind], acct(f.account), `${f.from} ${f.bidirectional ? '⇄' : '→'} ${f.to}${f.toAccount ? ` (account ${f.toAccount})` : ''}`, f.source, f.target, scopeCell(f.scope), f.detail]),

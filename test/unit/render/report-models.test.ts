@@ -197,7 +197,9 @@ describe('Diagrams Index', () => {
     const svg = diagram.svg;
     expect(svg).not.toMatch(/<script|<foreignObject|href=/i);
     for (const region of ['us-east-1', 'us-west-2', 'eu-west-1']) expect(svg).toContain(`>${region}</text>`);
-    expect(svg).toContain('Region pair: us-east-1 (primary) → us-west-2 (secondary)');
+    expect(svg).toContain('>Primary; pair with us-west-2</text>');
+    expect(svg).toContain('>Secondary; pair with us-east-1</text>');
+    expect(svg.match(/fill="#edf1f6"/g)).toHaveLength(1);
     expect(svg).toContain('→ S3 replication ×1');
     expect(svg).toContain('⇄ DynamoDB global table ×1');
     expect(svg).toContain('→ Copy jobs: 2 completed, 1 failed');
@@ -222,6 +224,9 @@ describe('Diagrams Index', () => {
     expect(svg).toContain('S3 buckets: &lt;img src=x&gt;');
     expect(svg).not.toContain('<img');
     expect(svg).toContain('no resources in the evidence');
+    // us-east-1 and eu-west-1 share the first row; ap-south-1, below us-east-1, is reached around the boxes through the left margin.
+    expect(svg).toMatch(/<path d="M[\d.]+,[\d.]+ H[\d.]+ V[\d.]+ H[\d.]+" stroke="#1f5fa8"[^>]*marker-end="url\(#arrow-replication\)"/);
+    expect(svg).toContain('>us-east-1 → ap-south-1:</text>');
     expect(svg).toContain('→ S3 replication ×1');
   });
 
