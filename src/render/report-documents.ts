@@ -1,6 +1,7 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { RenderedDocument, RenderReportDocuments } from '../report/types.js';
+import { InputError } from '../errors.js';
+import type { ReportContext, RenderedDocument, RenderReportDocuments } from '../report/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { buildControlResultsModel } from './control-results.js';
 import { buildDiagramsIndexModel } from './diagrams-index.js';
@@ -8,10 +9,10 @@ import { assertValidDocumentModel, type DocumentModel } from './document-model.j
 import { buildEstateFacts } from './estate-facts.js';
 import { buildEvidenceIndexCsv, buildEvidenceIndexModel, EVIDENCE_INDEX_CSV } from './evidence-index.js';
 import { openPdfRenderer } from './html-to-pdf.js';
-import { loadNarrative } from './narrative.js';
+import { loadNarrative, type LoadedNarrative } from './narrative.js';
 import { renderDocumentPdf } from './render-document.js';
 import { buildSystemDescriptionModel } from './system-description.js';
-import { DIAGRAMS_BUNDLE_FOLDER, readUserDiagrams } from './user-diagrams.js';
+import { DIAGRAMS_BUNDLE_FOLDER, readUserDiagrams, type UserDiagrams } from './user-diagrams.js';
 
 /**
  * The documents stage of `proofpack report` (the thin I/O edge): reads the narrative and the
@@ -26,7 +27,7 @@ import { DIAGRAMS_BUNDLE_FOLDER, readUserDiagrams } from './user-diagrams.js';
  */
 export const renderReportDocuments: RenderReportDocuments = async (context, options) => {
   const progress = options.onProgress ?? (() => undefined);
-  const [narrative, diagrams] = await Promise.all([loadNarrative(context.config), readUserDiagrams(context.config)]);
+  const [narrative, diagrams] = await readUserFiles(context);
   const facts = buildEstateFacts(context.view, context.config);
   const documents: Array<{ name: string; model: DocumentModel }> = [
     { name: '01_System_Description.pdf', model: buildSystemDescriptionModel(context, narrative, facts) },
@@ -65,3 +66,12 @@ export const renderReportDocuments: RenderReportDocuments = async (context, opti
   written.push({ name: EVIDENCE_INDEX_CSV, file: csvFile, role: 'csv', title: 'Evidence Index' });
   return written;
 };
+
+/** The narrative and the diagrams folder; the problems of both in one InputError when both are bad. */
+async function readUserFiles(context: ReportContext): Promise<[LoadedNarrative | null, UserDiagrams]> {
+  const [narrative, diagrams] = await Promise.allSettled([loadNarrative(context.config), readUserDiagrams(context.config)]);
+  const failures = [narrative, diagrams].filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+  if (failures.length === 2 && failures.every((e) => e instanceof InputError)) throw new InputError(failures.flatMap((e) => (e as InputError).issues));
+  if (failures.length > 0) throw failures[0];
+  return [(narrative as PromiseFulfilledResult<LoadedNarrative | null>).value, (diagrams as PromiseFulfilledResult<UserDiagrams>).value];
+}

@@ -1,4 +1,10 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseCsv } from '../../../src/bundle/csv.js';
+import { InputError } from '../../../src/errors.js';
+import { evaluatePeriod } from '../../../src/period/evaluate-period.js';
+import { renderReportDocuments } from '../../../src/render/report-documents.js';
 import type { Block, CellValue, DocumentModel, Section, TableBlock } from '../../../src/render/document-model.js';
 import { listDocumentModelProblems } from '../../../src/render/document-model.js';
 import { buildControlResultsModel, formatRefs } from '../../../src/render/control-results.js';
@@ -10,9 +16,9 @@ import { renderRegionDiagramSvg, wrapText } from '../../../src/render/region-dia
 import { buildSystemDescriptionModel, compareNarrativeRegions, DC200_SECTION_TITLES } from '../../../src/render/system-description.js';
 import type { UserDiagrams } from '../../../src/render/user-diagrams.js';
 import type { ReportContext } from '../../../src/report/types.js';
-import { ACCOUNT } from '../../support/evidence-fixtures.js';
+import { ACCOUNT, createFixtureStore } from '../../support/evidence-fixtures.js';
 import { solidPng } from '../../support/images.js';
-import { createReportFixture, FIXTURE_NARRATIVE, type ReportFixture } from '../../support/report-documents-fixture.js';
+import { createReportFixture, FIXTURE_NARRATIVE, fixtureConfig, type ReportFixture } from '../../support/report-documents-fixture.js';
 
 /**
  * The four document models, built from a small real evidence set (snapshots in a LocalEvidenceStore,
@@ -340,5 +346,40 @@ describe('Evidence Index', () => {
       source.sha256,
       source.bundlePath,
     ]);
+  });
+});
+
+describe('edge cases', () => {
+  it('an empty store still gives four valid documents that say what is missing', async () => {
+    const store = await createFixtureStore();
+    try {
+      const config = fixtureConfig(store.dir);
+      const { view, coverage, evaluation } = await evaluatePeriod(config, { store: store.store });
+      const empty: ReportContext = { config, view, coverage, evaluation, evidenceIndex: [], bundleId: 'b-1', bundleName: 'b.zip', generatedAt: '2026-04-01T00:00:00Z' };
+      const models = [buildSystemDescriptionModel(empty, null), buildDiagramsIndexModel(empty, { folder: null, diagrams: [] }), buildControlResultsModel(empty), buildEvidenceIndexModel(empty)];
+      for (const m of models) expect(listDocumentModelProblems(m)).toEqual([]);
+      const sd = models[0];
+      expect(section(sd, 'components.infrastructure.inventory').blocks[0]).toMatchObject({ kind: 'callout', title: 'No inventory' });
+      expect(section(sd, 'changes').blocks[0]).toMatchObject({ kind: 'callout', title: 'No configuration history' });
+      expect(tables(section(models[3], 'items'))[0]).toMatchObject({ rows: [], emptyText: 'No evidence items.' });
+    } finally {
+      await store.cleanup();
+    }
+  });
+
+  it('a bad narrative and a bad diagram sidecar are one InputError naming both files, before anything is rendered or written', async () => {
+    const dir = path.join(f.fixture.dir, 'user-files');
+    await mkdir(path.join(dir, 'diagrams'), { recursive: true });
+    await writeFile(path.join(dir, 'narrative.yaml'), 'services: [1, 2]\n');
+    await writeFile(path.join(dir, 'diagrams', 'orphan.yaml'), 'title: Orphan\n');
+    const outDir = path.join(dir, 'out');
+    const config = { ...context.config, narrative: path.join(dir, 'narrative.yaml'), diagrams: path.join(dir, 'diagrams'), configDir: dir, configPath: path.join(dir, 'proofpack.yaml') };
+    const error = await renderReportDocuments({ ...context, config }, { outDir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).issues.map((i) => [i.file, i.path])).toEqual([
+      ['narrative.yaml', 'services'],
+      ['diagrams/orphan.yaml', ''],
+    ]);
+    expect(existsSync(outDir)).toBe(false);
   });
 });
