@@ -428,7 +428,7 @@ async function runScenario(scenario: Scenario, motoUrl: string, built: boolean, 
     const runStart = Math.min(...pp.envelopes.map((e) => Date.parse(e.provenance.startedAt)));
 
     console.log(`proofpack collect (${pp.via}):`);
-    console.log(`  wall time ${(pp.wallMs / 1000).toFixed(2)} s (process start to exit); first request to last response ${requestSpanS.toFixed(2)} s`);
+    console.log(`  wall time ${(pp.wallMs / 1000).toFixed(2)} s (${built ? 'process start to exit' : 'the collectSnapshot call: no process start'}); first request to last response ${requestSpanS.toFixed(2)} s`);
     console.log(`  ${pp.envelopes.length} envelopes, ${pp.gaps} gaps, ${pp.calls} API calls sent by the collectors and runner (${pages} in envelopes' provenance), ${ppRecords.length} HTTP requests at the proxy (retries and AssumeRole included)`);
     console.log(`  gaps: ${[...pp.gapKinds].map(([k, n]) => `${k} ×${n}`).join('; ') || 'none'}`);
     console.log(`  answered by the proxy for moto (not implemented there): ${canned}; HTTP 5xx that reached the SDK: ${status500}`);
