@@ -51,38 +51,24 @@ export function buildConfigInventory(estate: Estate): ConfigInventory {
     const inPeriod = base.created >= estate.from - DAY_MS;
     const first = inPeriod ? base.created + r.int(60, 400) * 1000 : Math.max(base.created + HOUR_MS, estate.from - r.int(8, 200) * DAY_MS - r.int(0, 86_399) * 1000);
     const times = [first, ...changes.filter((t) => t > first)];
+    const item = (capture: number, status: ConfigItemRecord['status'], content: Pick<ConfigItemRecord, 'configuration' | 'supplementary' | 'tags'>): ConfigItemRecord => ({
+      account,
+      region,
+      type,
+      id,
+      ...(base.name ? { name: base.name } : {}),
+      ...(base.arn ? { arn: base.arn } : {}),
+      capture,
+      status,
+      created: base.created,
+      ...content,
+    });
     const list: ConfigItemRecord[] = times.map((capture, i) => {
       const { configuration, supplementary } = configurationAt(capture);
-      return {
-        account,
-        region,
-        type,
-        id,
-        ...(base.name ? { name: base.name } : {}),
-        ...(base.arn ? { arn: base.arn } : {}),
-        capture,
-        status: i === 0 && inPeriod ? 'ResourceDiscovered' : 'OK',
-        created: base.created,
-        configuration,
-        supplementary: supplementary ?? {},
-        tags: tagMap(base.tags),
-      };
+      return item(capture, i === 0 && inPeriod ? 'ResourceDiscovered' : 'OK', { configuration, supplementary: supplementary ?? {}, tags: tagMap(base.tags) });
     });
     if (base.deleted !== undefined) {
-      list.push({
-        account,
-        region,
-        type,
-        id,
-        ...(base.name ? { name: base.name } : {}),
-        ...(base.arn ? { arn: base.arn } : {}),
-        capture: base.deleted + r.int(30, 300) * 1000,
-        status: 'ResourceDeleted',
-        created: base.created,
-        configuration: null,
-        supplementary: {},
-        tags: {},
-      });
+      list.push(item(base.deleted + r.int(30, 300) * 1000, 'ResourceDeleted', { configuration: null, supplementary: {}, tags: {} }));
     }
     items.set(`${key}|${type}|${id}`, list);
     const discovered = resources.get(key) ?? [];

@@ -117,6 +117,16 @@ describe('the sample estate generator (samples/generate.ts)', () => {
     expect(evaluation.controls.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.status} — ${c.summary}`)).toEqual([]);
   }, 240_000);
 
+  it('without the findings, the Larkspur estate passes every control over the whole period: the findings are all there is', async () => {
+    const out = path.join(tmp, 'clean');
+    await generateEstate(parseFlags(['--out', out, '--no-findings']));
+    const { config } = await loadConfig(path.join(out, 'proofpack.yaml'));
+    expect(config.waivers).toEqual([]);
+    const { evaluation } = await evaluatePeriod(config, { store: new LocalEvidenceStore(config.store) });
+    expect(evaluation.coverage.summary).toMatchObject({ complete: true, gapRanges: 0, problems: 0 });
+    expect(evaluation.controls.filter((c) => c.status !== 'pass' || c.exceptions.length > 0).map((c) => `${c.id}: ${c.status} — ${c.summary}`)).toEqual([]);
+  }, 240_000);
+
   it('reads its flags and refuses unknown or malformed ones', () => {
     expect(parseFlags(['--out', '/tmp/x', '--accounts', '4', '--months', '3', '--captures', 'weekly'])).toMatchObject({ out: '/tmp/x', accounts: 4, months: 3, jobCaptures: 'weekly' });
     expect(() => parseFlags(['--resources', 'many'])).toThrow('--resources: expected a whole number, got "many"');
