@@ -16,7 +16,7 @@ import {
   type RestoreTestingPlan,
   type Vault,
 } from './estate.js';
-import { Random, stableHex, stableUuid } from './random.js';
+import { compareText, Random, stableHex, stableUuid } from './random.js';
 
 export interface BackupJobRecord {
   id: string;
@@ -302,10 +302,10 @@ export function buildActivity(estate: Estate, until: number): Activity {
   const gameDays = buildGameDays(estate);
   for (const e of scenarioEvents(estate, gameDays)) push(events, `${e.account}|${e.region}`, e);
 
-  for (const list of backupJobs.values()) list.sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
-  for (const list of copyJobs.values()) list.sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
-  for (const list of restoreJobs.values()) list.sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
-  for (const list of events.values()) list.sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
+  for (const list of backupJobs.values()) list.sort((a, b) => a.created - b.created || compareText(a.id, b.id));
+  for (const list of copyJobs.values()) list.sort((a, b) => a.created - b.created || compareText(a.id, b.id));
+  for (const list of restoreJobs.values()) list.sort((a, b) => a.created - b.created || compareText(a.id, b.id));
+  for (const list of events.values()) list.sort((a, b) => a.time - b.time || compareText(a.id, b.id));
   const count = <T>(map: Map<string, T[]>) => [...map.values()].reduce((n, l) => n + l.length, 0);
   return {
     backupJobs,

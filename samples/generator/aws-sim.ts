@@ -21,7 +21,7 @@ import { canonicalJson } from '../../src/util/canonical-json.js';
 import type { Activity, BackupJobRecord, ConfigItemRecord, CopyJobRecord, RestoreJobRecord, TrailEventRecord } from './activity.js';
 import { itemAt, canonicalUserId, type ConfigInventory } from './config-items.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, hasTag, type Estate, type Tag, type Vault } from './estate.js';
-import { Random, stableHex, stableUuid } from './random.js';
+import { compareText, Random, stableHex, stableUuid } from './random.js';
 
 /** The simulated clock of one collector task: every call takes a little time. */
 export class TaskClock {
@@ -128,7 +128,7 @@ export class SimulatedAws {
         this.copiesByDestination.set(c.destination.arn, l);
       }
     }
-    for (const l of this.copiesByDestination.values()) l.sort((a, b) => a.recoveryPointCreated - b.recoveryPointCreated || a.id.localeCompare(b.id));
+    for (const l of this.copiesByDestination.values()) l.sort((a, b) => a.recoveryPointCreated - b.recoveryPointCreated || compareText(a.id, b.id));
     for (const list of activity.backupJobs.values()) for (const j of list) if (j.recoveryPointArn) this.backupJobByRecoveryPoint.set(j.recoveryPointArn, j);
     for (const list of activity.restoreJobs.values()) {
       for (const r of list) this.restoresByRecoveryPoint.set(r.recoveryPointArn, [...(this.restoresByRecoveryPoint.get(r.recoveryPointArn) ?? []), r]);
@@ -222,7 +222,7 @@ export class SimulatedAws {
         SourceBackupVaultArn: c.source.arn,
       });
     }
-    return out.sort((a, b) => (b.CreationDate as Date).getTime() - (a.CreationDate as Date).getTime() || String(a.RecoveryPointArn).localeCompare(String(b.RecoveryPointArn)));
+    return out.sort((a, b) => (b.CreationDate as Date).getTime() - (a.CreationDate as Date).getTime() || compareText(String(a.RecoveryPointArn), String(b.RecoveryPointArn)));
   }
 
   private recoveryPointOf(arn: string, job: BackupJobRecord, vault: Vault, created: number, completed: number, lifecycle: number, at: number): Record<string, unknown> {
@@ -402,7 +402,7 @@ export class SimulatedAws {
           if (j.state === 'COMPLETED' && j.completed <= call.at) latest.set(j.resource.arn, j);
         }
         const list = [...latest.values()]
-          .sort((a, b) => a.resource.arn.localeCompare(b.resource.arn))
+          .sort((a, b) => compareText(a.resource.arn, b.resource.arn))
           .map((j) => ({
             ResourceArn: j.resource.arn,
             ResourceType: j.resource.resourceType,
@@ -867,7 +867,7 @@ export class SimulatedAws {
           counts.set('AWS::IAM::Role', other.int(40, 120));
           counts.set('AWS::IAM::Policy', other.int(10, 40));
         }
-        const resourceCounts = [...counts].map(([resourceType, count]) => ({ resourceType, count })).sort((a, b) => b.count - a.count || a.resourceType.localeCompare(b.resourceType));
+        const resourceCounts = [...counts].map(([resourceType, count]) => ({ resourceType, count })).sort((a, b) => b.count - a.count || compareText(a.resourceType, b.resourceType));
         const { page, next } = paged(resourceCounts, input.nextToken, Math.min(100, Number(input.limit ?? 100)));
         return { totalDiscoveredResources: resourceCounts.reduce((n, c) => n + c.count, 0), resourceCounts: page, ...(next ? { nextToken: next } : {}) };
       },
@@ -1018,7 +1018,7 @@ export class SimulatedAws {
         };
         return key;
       });
-      return [...customer, ...managed].sort((a, b) => a.id.localeCompare(b.id));
+      return [...customer, ...managed].sort((a, b) => compareText(a.id, b.id));
     };
     const keyNamed = (call: CallContext, id: unknown) => {
       const k = keysOf(call).find((x) => x.id === id || x.arn === id);
@@ -1038,7 +1038,7 @@ export class SimulatedAws {
           CreationDate: new Date(k.created),
           LastUpdatedDate: new Date(k.created),
         }));
-        const { page, next } = paged(aliases.sort((a, b) => a.AliasName.localeCompare(b.AliasName)), input.Marker, Number(input.Limit ?? 50));
+        const { page, next } = paged(aliases.sort((a, b) => compareText(a.AliasName, b.AliasName)), input.Marker, Number(input.Limit ?? 50));
         return { Aliases: page, Truncated: Boolean(next), ...(next ? { NextMarker: next } : {}) };
       },
       DescribeKey: (input, call) => {
@@ -1249,7 +1249,7 @@ export class SimulatedAws {
       ListBuckets: (input, call) => {
         const list = e.buckets
           .filter((b) => b.account === call.account && b.created <= call.at && (b.deleted === undefined || b.deleted > call.at))
-          .sort((a, b) => a.name.localeCompare(b.name))
+          .sort((a, b) => compareText(a.name, b.name))
           .map((b) => ({ Name: b.name, CreationDate: new Date(b.created), BucketRegion: b.region }));
         const { page, next } = paged(list, input.ContinuationToken, Number(input.MaxBuckets ?? 10000));
         return {

@@ -6,7 +6,7 @@
  */
 import type { ConfigItemRecord } from './activity.js';
 import { DAY_MS, HOUR_MS, type Bucket, type Estate, type Tag } from './estate.js';
-import { Random, stableHex } from './random.js';
+import { compareText, Random, stableHex } from './random.js';
 
 export interface DiscoveredResource {
   type: string;
@@ -265,7 +265,7 @@ export function buildConfigInventory(estate: Estate): ConfigInventory {
   const zoneId = `Z${stableHex(13, seed, 'zone').toUpperCase()}`;
   add(prod.id, estate.homeRegion, 'AWS::Route53::HostedZone', zoneId, { name: 'larkspur.health.', created: estate.from - 900 * DAY_MS, tags: [] }, () => ({ configuration: { id: zoneId, name: 'larkspur.health.' } }));
 
-  for (const list of resources.values()) list.sort((a, b) => a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
+  for (const list of resources.values()) list.sort((a, b) => compareText(a.type, b.type) || compareText(a.id, b.id));
   return { resources, items };
 }
 

@@ -5,7 +5,7 @@
  * in-scope count is reached. What happens over time (jobs, events, configuration changes) is in
  * activity.ts; how AWS would answer about all of it is in aws-sim.ts.
  */
-import { Random, stableBase32, stableHex, stableUuid } from './random.js';
+import { compareText, Random, stableBase32, stableHex, stableUuid } from './random.js';
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
@@ -416,7 +416,7 @@ class EstateBuilder {
     return Object.entries(all)
       .filter((e): e is [string, string] => e[1] !== undefined)
       .map(([Key, Value]) => ({ Key, Value }))
-      .sort((a, b) => a.Key.localeCompare(b.Key));
+      .sort((a, b) => compareText(a.Key, b.Key));
   }
 
   private origin(region: string): string {
@@ -1008,7 +1008,7 @@ class EstateBuilder {
     }
     const vaultIn = (account: string, region: string) => e.vaults.find((v) => v.account === account && v.region === region)!;
     const tierOrder: BackupTier[] = ['daily', 'weekly', 'monthly'];
-    for (const [place, members] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
+    for (const [place, members] of [...groups].sort((a, b) => compareText(a[0], b[0]))) {
       const [accountIdValue, region] = place.split('|');
       const account = e.accounts.find((a) => a.id === accountIdValue)!;
       const copyRegion = this.secondaryOf(region);
@@ -1282,5 +1282,5 @@ export function countInScope(estate: Estate): Array<{ kind: string; region: stri
   add('Restore testing plan', estate.restoreTesting);
   return [...rows]
     .map(([key, count]) => ({ kind: key.split('|')[0], region: key.split('|')[1], count }))
-    .sort((a, b) => a.kind.localeCompare(b.kind) || a.region.localeCompare(b.region));
+    .sort((a, b) => compareText(a.kind, b.kind) || compareText(a.region, b.region));
 }

@@ -94,3 +94,11 @@ export function stableBase32(length: number, ...parts: Array<string | number>): 
   for (let i = 0; i < length; i += 1) out += BASE32[parseInt(hex.slice(i * 2, i * 2 + 2), 16) % 32];
   return out;
 }
+
+/**
+ * Orders texts by UTF-16 code units, like a plain `<`: unlike localeCompare, the same on every
+ * machine whatever its locale (the checked-in estate must regenerate byte for byte anywhere).
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
