@@ -74,6 +74,9 @@ export function configFile(estate: Estate, options: ConfigFileOptions): string {
     '',
     '# The scheduled collect runs (deploy/): a missed one shows in the coverage ledger. Jobs and events are',
     `# collected ${options.jobCaptures === 'daily' ? 'daily' : `weekly (on ${WEEKDAYS[new Date(estate.to).getUTCDay()]}s), the longest interval docs/SCHEDULING.md allows`}; state, history and records monthly.`,
+    ...(options.jobCaptures === 'daily'
+      ? []
+      : ['# Only the monthly run is declared: declared weekly, the partial ISO weeks at the edges of the period (with no', `# ${WEEKDAYS[new Date(estate.to).getUTCDay()]} in them) would read as missed runs.`]),
     'schedules:',
     ...(options.jobCaptures === 'daily' ? ['  - { name: daily-jobs-events, cadence: daily, only: [jobs, events] }'] : []),
     '  - { name: monthly-state, cadence: monthly, only: [state, history, records] }',
