@@ -73,7 +73,14 @@ export function planRuns(estate: Estate): PlannedRun[] {
       captures = [...new Set(captures)].sort((a, b) => a - b);
     }
   }
-  for (const t of captures) at(t, 'jobs', ['jobs', 'events']);
+  // Backup jobs (kept 30 days) at every capture; CloudTrail events (kept 90 days) weekly, and at
+  // the catch-up run after the hole.
+  const weekly = new Set<number>();
+  for (let t = estate.to + 3 * HOUR_MS; t >= estate.from + 3 * HOUR_MS; t -= 7 * DAY_MS) weekly.add(t);
+  for (const t of captures) {
+    const events = estate.options.jobCaptures === 'weekly' || weekly.has(t) || t === captures.at(-1) || !captures.includes(t - DAY_MS);
+    at(t, 'jobs', events ? ['jobs', 'events'] : ['jobs']);
+  }
   return runs.sort((a, b) => a.startedAt - b.startedAt);
 }
 

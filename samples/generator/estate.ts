@@ -35,7 +35,7 @@ export const DEFAULT_OPTIONS: EstateOptions = {
   regions: 3,
   resources: 150,
   months: 6,
-  jobCaptures: 'weekly',
+  jobCaptures: 'daily',
   findings: true,
 };
 

@@ -72,13 +72,15 @@ export function configFile(estate: Estate, options: ConfigFileOptions): string {
         ]
       : []),
     '',
-    '# The scheduled collect runs (deploy/): a missed one shows in the coverage ledger. Jobs and events are',
-    `# collected ${options.jobCaptures === 'daily' ? 'daily' : `weekly (on ${WEEKDAYS[new Date(estate.to).getUTCDay()]}s), the longest interval docs/SCHEDULING.md allows`}; state, history and records monthly.`,
+    '# The scheduled collect runs (deploy/): a missed one shows in the coverage ledger.',
+    options.jobCaptures === 'daily'
+      ? '# Backup jobs (kept 30 days) are collected daily, CloudTrail events (kept 90 days) weekly; state, history and records monthly.'
+      : `# Jobs and events are collected weekly (on ${WEEKDAYS[new Date(estate.to).getUTCDay()]}s), the longest interval docs/SCHEDULING.md allows; state, history and records monthly.`,
     ...(options.jobCaptures === 'daily'
       ? []
       : ['# Only the monthly run is declared: declared weekly, the partial ISO weeks at the edges of the period (with no', `# ${WEEKDAYS[new Date(estate.to).getUTCDay()]} in them) would read as missed runs.`]),
     'schedules:',
-    ...(options.jobCaptures === 'daily' ? ['  - { name: daily-jobs-events, cadence: daily, only: [jobs, events] }'] : []),
+    ...(options.jobCaptures === 'daily' ? ['  - { name: daily-jobs, cadence: daily, only: [jobs] }'] : []),
     '  - { name: monthly-state, cadence: monthly, only: [state, history, records] }',
     '',
     'report: { paperSize: Letter }',
