@@ -101,7 +101,7 @@ export interface ProofpackConfig {
     expires: string;
   }[];
   /**
-   * An AWS Config aggregator: inventory and history come from it instead of per-account calls.
+   * An AWS Config aggregator: the inventory comes from it (one set of calls in the aggregator account) instead of per-account calls. Configuration history stays per account and region: AWS has no aggregate history API.
    */
   aggregator?: {
     name: string;

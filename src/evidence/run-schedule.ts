@@ -52,10 +52,12 @@ export function findMissedRuns(
   const periodEnd = Date.parse(`${period.end}T00:00:00Z`) + DAY_MS;
   const missed: MissedRun[] = [];
   for (const slot of slotsOf(schedule.cadence, periodStart, periodEnd)) {
-    if (slot.end + graceMs > now.getTime()) break;
+    if (slot.unitEnd + graceMs > now.getTime()) break;
+    // A week or month the period only partly covers is served by a run anywhere in that calendar
+    // week or month (the weekly run of the period's first, partial week may fall before the period).
     const inSlot = runs.filter((r) => {
       const t = Date.parse(r.startedAt);
-      return t >= slot.start && t < slot.end;
+      return t >= slot.unitStart && t < slot.unitEnd;
     });
     if (inSlot.some((r) => countsFor(r, schedule))) continue;
     missed.push({
@@ -125,17 +127,28 @@ function explainMiss(inSlot: readonly RunLogEntry[], schedule: RunSchedule): str
 }
 
 /** The cadence's slots covering [start, end), clipped to it. */
-function* slotsOf(cadence: Cadence, start: number, end: number): Generator<{ start: number; end: number }> {
+/**
+ * The calendar days, ISO weeks or months that intersect [start, end): `start`/`end` clipped to the
+ * period, `unitStart`/`unitEnd` the whole calendar unit.
+ */
+function* slotsOf(cadence: Cadence, start: number, end: number): Generator<{ start: number; end: number; unitStart: number; unitEnd: number }> {
   let cursor = start;
   while (cursor < end) {
     const d = new Date(cursor);
+    let unitStart: number;
     let next: number;
-    if (cadence === 'daily') next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
-    else if (cadence === 'weekly') {
-      const daysToMonday = (8 - d.getUTCDay()) % 7 || 7; // ISO weeks start on Monday
-      next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + daysToMonday);
-    } else next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-    yield { start: cursor, end: Math.min(next, end) };
+    if (cadence === 'daily') {
+      unitStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+      next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+    } else if (cadence === 'weekly') {
+      const sinceMonday = (d.getUTCDay() + 6) % 7; // ISO weeks start on Monday
+      unitStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - sinceMonday);
+      next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - sinceMonday + 7);
+    } else {
+      unitStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+      next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    }
+    yield { start: cursor, end: Math.min(next, end), unitStart, unitEnd: next };
     cursor = next;
   }
 }

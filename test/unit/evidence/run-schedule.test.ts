@@ -100,9 +100,25 @@ test('weekly slots are ISO weeks and monthly slots calendar months, clipped to t
   expect(weeks).not.toContainEqual(['2026-03-09', '2026-03-16']);
   expect(weeks.at(-1)).toEqual(['2026-04-13', '2026-04-16']);
 
-  const months = findMissedRuns([full], monthly, q, new Date('2026-05-01T00:00:00Z'));
+  // A partly covered month is judged once the whole calendar month (and the grace time) is over.
+  expect(findMissedRuns([full], monthly, q, new Date('2026-05-01T00:00:00Z'))).toEqual([]);
+  const months = findMissedRuns([full], monthly, q, new Date('2026-05-02T00:00:00Z'));
   expect(months.map((m) => m.window)).toEqual([{ start: '2026-04-01T00:00:00.000Z', end: '2026-04-16T00:00:00.000Z' }]);
   expect(findMissedRuns([full], daily, { start: '2026-03-10', end: '2026-03-10' }, new Date('2026-05-01T00:00:00Z'))).toEqual([]);
+});
+
+test('the partial first and last weeks of a period are served by a run in the same ISO week outside the period', () => {
+  const weekly: RunSchedule = { name: 'weekly', cadence: 'weekly', sources: JOBS };
+  const q = { start: '2026-03-04', end: '2026-03-18' }; // Wednesday to Wednesday
+  const runs = [
+    run('2026-03-02T03:00:00.000Z'), // Monday before the period: the week of 2026-03-04
+    run('2026-03-09T03:00:00.000Z'),
+    run('2026-03-21T03:00:00.000Z'), // Saturday after the period: the week of 2026-03-18
+  ];
+  expect(findMissedRuns(runs, weekly, q, new Date('2026-04-01T00:00:00Z'))).toEqual([]);
+  expect(findMissedRuns(runs.slice(0, 2), weekly, q, new Date('2026-04-01T00:00:00Z')).map((m) => m.window)).toEqual([
+    { start: '2026-03-16T00:00:00.000Z', end: '2026-03-19T00:00:00.000Z' },
+  ]);
 });
 
 test('schedulesFromConfig resolves `only` words as collect --only does', () => {
