@@ -1,4 +1,4 @@
-import { findMissedRuns, type RunSchedule } from '../evidence/run-schedule.js';
+import { findMissedRuns, type MissedRun, type RunSchedule } from '../evidence/run-schedule.js';
 import type { RunLogEntry } from '../evidence/store.js';
 import type { CoverageNotice, ExternalGap } from './types.js';
 
@@ -18,11 +18,45 @@ export function missedRunEvidence(
   const gaps: ExternalGap[] = [];
   const notices: CoverageNotice[] = [];
   for (const schedule of options.schedules ?? []) {
-    for (const missed of findMissedRuns(runs, schedule, period, options.now ?? new Date())) {
-      const message = `scheduled run "${missed.schedule}" (${missed.cadence}) missed ${missed.window.start} to ${missed.window.end}: ${missed.reason}`;
-      notices.push({ kind: 'missed-run', message, at: missed.window.start });
-      for (const source of schedule.sources) gaps.push({ reason: 'missed-run', from: missed.window.start, to: missed.window.end, message, source });
+    for (const missed of mergeConsecutive(findMissedRuns(runs, schedule, period, options.now ?? new Date()))) {
+      const slots = missed.count === 1 ? '' : ` (${missed.count} ${missed.cadence === 'daily' ? 'days' : missed.cadence === 'weekly' ? 'weeks' : 'months'})`;
+      const first = day(missed.start);
+      const last = day(missed.end, -1);
+      const when = first === last ? first : `${first} to ${last}`;
+      const message = `scheduled run "${missed.schedule}" (${missed.cadence}) missed ${when}${slots}: ${missed.reasons.join('; ')}`;
+      notices.push({ kind: 'missed-run', message, at: missed.start });
+      for (const source of schedule.sources) gaps.push({ reason: 'missed-run', from: missed.start, to: missed.end, message, source });
     }
   }
   return { gaps, notices };
+}
+
+interface MissedStretch {
+  schedule: string;
+  cadence: MissedRun['cadence'];
+  start: string;
+  end: string;
+  count: number;
+  reasons: string[];
+}
+
+/** Consecutive missed slots of one schedule as one stretch (ranges, not days), with each distinct reason once. */
+function mergeConsecutive(missed: readonly MissedRun[]): MissedStretch[] {
+  const stretches: MissedStretch[] = [];
+  for (const m of missed) {
+    const last = stretches.at(-1);
+    if (last && last.end === m.window.start) {
+      last.end = m.window.end;
+      last.count += 1;
+      if (!last.reasons.includes(m.reason)) last.reasons.push(m.reason);
+    } else {
+      stretches.push({ schedule: m.schedule, cadence: m.cadence, start: m.window.start, end: m.window.end, count: 1, reasons: [m.reason] });
+    }
+  }
+  return stretches;
+}
+
+/** YYYY-MM-DD of an instant; `shift` −1 gives the last day of a half-open range ending at midnight. */
+function day(iso: string, shift = 0): string {
+  return new Date(Date.parse(iso) + shift * 1000).toISOString().slice(0, 10);
 }
