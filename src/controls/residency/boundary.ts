@@ -14,6 +14,37 @@ interface Placement {
   evidence: string;
 }
 
+/** The placements of one (what, region), first to last seen, with their evidence in the order seen. */
+interface PlacementSpan {
+  what: string;
+  region: string;
+  from: string;
+  to: string;
+  evidence: Set<string>;
+}
+
+/**
+ * Folds placements into spans keyed by (what, region). A recovery point is placed once per capture
+ * that lists it, so an estate's placements run to hundreds of thousands: the spans keep one entry
+ * per distinct placement instead.
+ */
+function addToSpans(spans: Map<string, PlacementSpan>, p: Omit<PlacementSpan, 'evidence'> & { evidence: Iterable<string> }): void {
+  const key = `${p.what}|${p.region}`;
+  const span = spans.get(key);
+  if (!span) {
+    spans.set(key, { what: p.what, region: p.region, from: p.from, to: p.to, evidence: new Set(p.evidence) });
+    return;
+  }
+  if (p.from < span.from) span.from = p.from;
+  if (p.to > span.to) span.to = p.to;
+  for (const e of p.evidence) span.evidence.add(e);
+}
+
+/** One placement as a span of its own. */
+function spanOf(p: Placement): PlacementSpan {
+  return { what: p.what, region: p.region, from: p.at, to: p.at, evidence: new Set([p.evidence]) };
+}
+
 /** Where a resource's data is held besides itself: replicas, read replicas, global members, table replicas. */
 function replicaPlacements(r: InventoryResource, regionOfBucket: Map<string, string>, globals: Map<string, Json>, at: string, evidence: string): Placement[] {
   const out: Placement[] = [];
@@ -77,8 +108,12 @@ export const residencyBoundary: Control = {
     for (const c of periodCaptures(view.series<Json>('rds.clusters'), range)) for (const g of listOf(c.data, 'globalClusters') ?? []) globals.set(`${c.account}|${text(g, 'GlobalClusterIdentifier')}`, g);
 
     // Every capture of each data store: placements over time, not only at the end.
-    const placements = new Map<string, Placement[]>();
-    const add = (arn: string, p: Placement) => placements.set(arn, [...(placements.get(arn) ?? []), p]);
+    const placements = new Map<string, Map<string, PlacementSpan>>();
+    const add = (arn: string, p: Placement) => {
+      let spans = placements.get(arn);
+      if (!spans) placements.set(arn, (spans = new Map()));
+      addToSpans(spans, { what: p.what, region: p.region, from: p.at, to: p.at, evidence: [p.evidence] });
+    };
     for (const source of sources) {
       for (const c of periodCaptures(view.series<Json>(source), range)) {
         const captured = buildInventoryFromCapture(inventory, c.evidenceId);
@@ -130,25 +165,17 @@ export const residencyBoundary: Control = {
         }
         if (!hasAllTags(r.tags, rule.tag)) continue;
         tagged += 1;
-        const found = [...(placements.get(r.arn) ?? [])];
+        const found = [...(placements.get(r.arn)?.values() ?? [])];
         for (const c of selectionCaptures.filter((s) => s.account === r.account && s.region === r.region)) {
           for (const plan of readPlanSelections(c.data)) {
             if (selectingPlans([plan], r.arn, r.tags).match !== 'selected') continue;
             const p = plansByKey.get(`${c.account}|${c.region}|${plan.planId}`);
-            for (const copy of p?.copyRegions ?? []) found.push({ what: `copy action of backup plan ${plan.planName} to ${copy.vault}`, region: copy.region, at: c.at, evidence: p!.evidence });
+            for (const copy of p?.copyRegions ?? []) found.push(spanOf({ what: `copy action of backup plan ${plan.planName} to ${copy.vault}`, region: copy.region, at: c.at, evidence: p!.evidence }));
           }
         }
         // One exception per (what, region) outside the allowed regions, first to last seen.
-        const outside = new Map<string, { what: string; region: string; from: string; to: string; evidence: Set<string> }>();
-        for (const p of found) {
-          if (allowed.has(p.region)) continue;
-          const key = `${p.what}|${p.region}`;
-          const e = outside.get(key) ?? { what: p.what, region: p.region, from: p.at, to: p.at, evidence: new Set<string>() };
-          if (p.at < e.from) e.from = p.at;
-          if (p.at > e.to) e.to = p.at;
-          e.evidence.add(p.evidence);
-          outside.set(key, e);
-        }
+        const outside = new Map<string, PlacementSpan>();
+        for (const p of found) if (!allowed.has(p.region)) addToSpans(outside, p);
         for (const o of outside.values()) {
           const unknown = o.region === 'unknown';
           exceptions.push(
