@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createServer } from 'node:net';
 
 export interface MotoServer {
@@ -29,11 +32,20 @@ export async function freePort(): Promise<number> {
 export async function startMoto(): Promise<MotoServer> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
-    const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000);
-    });
+    // moto logs every request to stderr: a file, not a pipe, so a parent whose event loop is busy
+    // (a synchronous child_process call) can never block the server on a full pipe.
+    const logFile = path.join(os.tmpdir(), `moto-${process.pid}-${port}.log`);
+    const log = openSync(logFile, 'w');
+    const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', log] });
+    closeSync(log);
+    const stderr = () => {
+      try {
+        return readFileSync(logFile, 'utf8').slice(-4000);
+      } catch {
+        return '';
+      }
+    };
+    child.once('exit', () => rmSync(logFile, { force: true }));
     const url = `http://127.0.0.1:${port}`;
     if (await waitUntilUp(url, child)) {
       return {
@@ -46,7 +58,7 @@ export async function startMoto(): Promise<MotoServer> {
       };
     }
     await stopChild(child);
-    if (attempt === 2) throw new Error(`moto_server did not start on ${url}: ${stderr}`);
+    if (attempt === 2) throw new Error(`moto_server did not start on ${url}: ${stderr()}`);
   }
   throw new Error('unreachable');
 }
