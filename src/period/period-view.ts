@@ -9,6 +9,7 @@ import type {
   SnapshotSummary,
   SourceInfo,
 } from './types.js';
+import { ValuePool } from './value-pool.js';
 
 const DAY_MS = 86_400_000;
 
@@ -23,9 +24,11 @@ export function periodRange(period: { start: string; end: string }): PeriodRange
  * Accumulates what the loader reads, in any order, with memory bounded by what the controls need:
  * point-in-time captures are kept at most one per source × account × region × UTC day (the
  * latest complete one), windowed records one per id (the latest observation). Envelope data of
- * windowed sources is not kept after merging.
+ * windowed sources is not kept after merging. What is kept shares its repeated strings and small
+ * objects ({@link ValuePool}); the pool is dropped with the builder.
  */
 export class PeriodViewBuilder {
+  private readonly pool = new ValuePool();
   private readonly captures = new Map<string, Capture>();
   private readonly records = new Map<string, Map<string, ObservedRecord>>();
   readonly envelopes: EnvelopeSummary[] = [];
@@ -42,7 +45,7 @@ export class PeriodViewBuilder {
   addCapture(capture: Capture): void {
     const key = `${capture.collector}|${capture.account}|${capture.region}|${capture.at.slice(0, 10)}`;
     const existing = this.captures.get(key);
-    if (!existing || isBetterCapture(capture, existing)) this.captures.set(key, capture);
+    if (!existing || isBetterCapture(capture, existing)) this.captures.set(key, { ...capture, data: this.pool.share(capture.data) });
   }
 
   /** Merges one observation of a windowed record; keeps the latest observation per key. */
@@ -54,12 +57,12 @@ export class PeriodViewBuilder {
     }
     const existing = byKey.get(observed.key);
     if (!existing) {
-      byKey.set(observed.key, { ...observed, observations: 1 });
+      byKey.set(observed.key, { ...observed, record: this.pool.share(observed.record), observations: 1 });
       return;
     }
     const newer =
       observed.observedAt > existing.observedAt || (observed.observedAt === existing.observedAt && observed.snapshotId > existing.snapshotId);
-    if (newer) byKey.set(observed.key, { ...observed, observations: existing.observations + 1 });
+    if (newer) byKey.set(observed.key, { ...observed, record: this.pool.share(observed.record), observations: existing.observations + 1 });
     else existing.observations += 1;
   }
 
