@@ -1,27 +1,10 @@
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand, type CompositeAlarm, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { mockClient } from 'aws-sdk-client-mock';
 import { cloudwatchAlarms, type CloudWatchAlarms } from '../../src/collectors/cloudwatch/alarms.js';
 import { seedClient } from '../support/aws-seed.js';
-import { collectOne, dataOf, mockCallerIdentity, type AnyStub } from '../support/collect-one.js';
-import { startFaultProxy } from '../support/fault-proxy.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { collectOne, dataOf } from '../support/collect-one.js';
+import { EAST, PROD, RECORDED_ACCOUNT, SHARED, TWO_ACCOUNTS, WEST, collectThroughProxy, throttledSequence, useMoto, useRecordedResponses } from '../support/collector-suite.js';
 
-const PROD = '111111111111';
-const SHARED = '222222222222';
-const EAST = 'us-east-1';
-const WEST = 'us-west-2';
-const accounts = [
-  { id: PROD, name: 'prod', roleArn: `arn:aws:iam::${PROD}:role/proofpack-read` },
-  { id: SHARED, name: 'shared-services', roleArn: `arn:aws:iam::${SHARED}:role/proofpack-read` },
-];
-
-let moto: MotoServer;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto.stop();
-});
+const moto = useMoto();
 
 /**
  * Per account: in us-east-1 a backup-failure alarm with an SNS action, a metric-math alarm on S3
@@ -111,7 +94,7 @@ describe('cloudwatch.alarms against moto (2 accounts × 2 regions)', () => {
   beforeAll(seedAlarms);
 
   test('every alarm is kept with metric, threshold, state and actions, and marked with what it watches', async () => {
-    const run = await collectOne([cloudwatchAlarms], { regions: [EAST, WEST], accounts, endpointUrl: moto.url });
+    const run = await collectOne([cloudwatchAlarms], { regions: [EAST, WEST], accounts: TWO_ACCOUNTS, endpointUrl: moto.url });
 
     expect(run.result.gaps).toEqual([]);
     for (const account of [PROD, SHARED]) {
@@ -149,7 +132,9 @@ describe('cloudwatch.alarms against moto (2 accounts × 2 regions)', () => {
   });
 
   test('AccessDenied on DescribeAlarms is a denied gap naming the operation, and no envelope is written', async () => {
-    const proxy = await startFaultProxy({
+    const { run } = await collectThroughProxy([cloudwatchAlarms], {
+      regions: [EAST],
+      accounts: [TWO_ACCOUNTS[0]],
       target: moto.url,
       rules: [
         {
@@ -166,45 +151,25 @@ describe('cloudwatch.alarms against moto (2 accounts × 2 regions)', () => {
         },
       ],
     });
-    try {
-      const run = await collectOne([cloudwatchAlarms], { regions: [EAST], accounts: [accounts[0]], endpointUrl: proxy.url });
 
-      expect(run.result.gaps).toEqual([
-        expect.objectContaining({ collector: 'cloudwatch.alarms', account: PROD, region: EAST, kind: 'denied', operation: 'cloudwatch:DescribeAlarms', errorCode: 'AccessDenied' }),
-      ]);
-      expect(await run.envelope(PROD, EAST)).toBeUndefined();
-    } finally {
-      await proxy.stop();
-    }
+    expect(run.result.gaps).toEqual([
+      expect.objectContaining({ collector: 'cloudwatch.alarms', account: PROD, region: EAST, kind: 'denied', operation: 'cloudwatch:DescribeAlarms', errorCode: 'AccessDenied' }),
+    ]);
+    expect(await run.envelope(PROD, EAST)).toBeUndefined();
   });
 
   test('a throttled DescribeAlarms is retried by the SDK and succeeds without a gap', async () => {
-    const proxy = await startFaultProxy({ target: moto.url, rules: [{ match: { target: 'DescribeAlarms' }, throttle: 2 }] });
-    try {
-      const run = await collectOne([cloudwatchAlarms], { regions: [WEST], accounts: [accounts[0]], endpointUrl: proxy.url, maxAttempts: 4 });
+    const { run, requests } = await collectThroughProxy([cloudwatchAlarms], { regions: [WEST], accounts: [TWO_ACCOUNTS[0]], maxAttempts: 4, target: moto.url, rules: [{ match: { target: 'DescribeAlarms' }, throttle: 2 }] });
 
-      expect(proxy.requests.filter((r) => r.operation === 'DescribeAlarms').map((r) => r.throttled)).toEqual([true, true, false]);
-      expect(run.result.gaps).toEqual([]);
-      expect(dataOf<CloudWatchAlarms>(await run.envelope(PROD, WEST)).metricAlarms.map((a) => a.alarm.AlarmName)).toEqual(['ledger-global-lag']);
-    } finally {
-      await proxy.stop();
-    }
+    expect(throttledSequence(requests, 'DescribeAlarms')).toEqual([true, true, false]);
+    expect(run.result.gaps).toEqual([]);
+    expect(dataOf<CloudWatchAlarms>(await run.envelope(PROD, WEST)).metricAlarms.map((a) => a.alarm.AlarmName)).toEqual(['ledger-global-lag']);
   });
 });
 
 describe('cloudwatch.alarms on recorded responses (pagination, composite alarms: moto 5.2 has neither)', () => {
-  let cw: AnyStub;
-  let sts: AnyStub;
-  beforeEach(() => {
-    cw = mockClient(CloudWatchClient);
-    sts = mockCallerIdentity();
-  });
-  afterEach(() => {
-    cw.restore();
-    sts.restore();
-  });
-
-  const ACCOUNT = '123456789012';
+  const cw = useRecordedResponses(CloudWatchClient);
+  const ACCOUNT = RECORDED_ACCOUNT;
   const alarmArn = (name: string) => `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:${name}`;
   /** A MetricAlarm shaped like DescribeAlarms' (CloudWatch API reference). */
   const metricAlarm = (name: string, namespace: string, metric: string, state: 'OK' | 'ALARM' = 'OK'): MetricAlarm => ({

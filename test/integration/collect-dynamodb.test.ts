@@ -8,29 +8,12 @@ import {
   UpdateContinuousBackupsCommand,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { dynamodbTables, type DynamoDbTables } from '../../src/collectors/dynamodb/tables.js';
 import { seedClient } from '../support/aws-seed.js';
-import { collectOne, dataOf, mockCallerIdentity, type AnyStub } from '../support/collect-one.js';
-import { startFaultProxy } from '../support/fault-proxy.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { collectOne, dataOf } from '../support/collect-one.js';
+import { EAST, PROD, RECORDED_ACCOUNT, SHARED, TWO_ACCOUNTS, WEST, collectThroughProxy, throttledSequence, useMoto, useRecordedResponses } from '../support/collector-suite.js';
 
-const PROD = '111111111111';
-const SHARED = '222222222222';
-const EAST = 'us-east-1';
-const WEST = 'us-west-2';
-const accounts = [
-  { id: PROD, name: 'prod', roleArn: `arn:aws:iam::${PROD}:role/proofpack-read` },
-  { id: SHARED, name: 'shared-services', roleArn: `arn:aws:iam::${SHARED}:role/proofpack-read` },
-];
-
-let moto: MotoServer;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto.stop();
-});
+const moto = useMoto();
 
 const keySchema = {
   KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' as const }],
@@ -62,7 +45,7 @@ describe('dynamodb.tables against moto (2 accounts × 2 regions)', () => {
   beforeAll(seedTables);
 
   test('tables keep status, encryption, point-in-time recovery and tags per account and region', async () => {
-    const run = await collectOne([dynamodbTables], { regions: [EAST, WEST], accounts, endpointUrl: moto.url });
+    const run = await collectOne([dynamodbTables], { regions: [EAST, WEST], accounts: TWO_ACCOUNTS, endpointUrl: moto.url });
 
     expect(run.result.gaps).toEqual([]);
     expect(run.result.envelopes).toBe(4);
@@ -98,7 +81,9 @@ describe('dynamodb.tables against moto (2 accounts × 2 regions)', () => {
   });
 
   test('AccessDenied on ListTables is a denied gap naming the operation, and no envelope is written', async () => {
-    const proxy = await startFaultProxy({
+    const { run } = await collectThroughProxy([dynamodbTables], {
+      regions: [EAST],
+      accounts: [TWO_ACCOUNTS[0]],
       target: moto.url,
       rules: [
         {
@@ -114,20 +99,17 @@ describe('dynamodb.tables against moto (2 accounts × 2 regions)', () => {
         },
       ],
     });
-    try {
-      const run = await collectOne([dynamodbTables], { regions: [EAST], accounts: [accounts[0]], endpointUrl: proxy.url });
 
-      expect(run.result.gaps).toEqual([
-        expect.objectContaining({ collector: 'dynamodb.tables', account: PROD, region: EAST, kind: 'denied', operation: 'dynamodb:ListTables', errorCode: 'AccessDeniedException' }),
-      ]);
-      expect(await run.envelope(PROD, EAST)).toBeUndefined();
-    } finally {
-      await proxy.stop();
-    }
+    expect(run.result.gaps).toEqual([
+      expect.objectContaining({ collector: 'dynamodb.tables', account: PROD, region: EAST, kind: 'denied', operation: 'dynamodb:ListTables', errorCode: 'AccessDeniedException' }),
+    ]);
+    expect(await run.envelope(PROD, EAST)).toBeUndefined();
   });
 
   test('AccessDenied on DescribeContinuousBackups is a gap per table; the rest of each table is kept', async () => {
-    const proxy = await startFaultProxy({
+    const { run } = await collectThroughProxy([dynamodbTables], {
+      regions: [EAST],
+      accounts: [TWO_ACCOUNTS[0]],
       target: moto.url,
       rules: [
         {
@@ -140,52 +122,32 @@ describe('dynamodb.tables against moto (2 accounts × 2 regions)', () => {
         },
       ],
     });
-    try {
-      const run = await collectOne([dynamodbTables], { regions: [EAST], accounts: [accounts[0]], endpointUrl: proxy.url });
 
-      expect(run.result.gaps.map((g) => [g.kind, g.operation, g.resource])).toEqual([
-        ['denied', 'dynamodb:DescribeContinuousBackups', 'orders'],
-        ['denied', 'dynamodb:DescribeContinuousBackups', 'sessions'],
-      ]);
-      const envelope = await run.envelope(PROD, EAST);
-      expect(envelope?.complete).toBe(false);
-      for (const table of dataOf<DynamoDbTables>(envelope).tables) {
-        expect('continuousBackups' in table).toBe(false);
-        expect(table.table?.TableStatus).toBe('ACTIVE');
-        expect(Array.isArray(table.tags)).toBe(true);
-      }
-    } finally {
-      await proxy.stop();
+    expect(run.result.gaps.map((g) => [g.kind, g.operation, g.resource])).toEqual([
+      ['denied', 'dynamodb:DescribeContinuousBackups', 'orders'],
+      ['denied', 'dynamodb:DescribeContinuousBackups', 'sessions'],
+    ]);
+    const envelope = await run.envelope(PROD, EAST);
+    expect(envelope?.complete).toBe(false);
+    for (const table of dataOf<DynamoDbTables>(envelope).tables) {
+      expect('continuousBackups' in table).toBe(false);
+      expect(table.table?.TableStatus).toBe('ACTIVE');
+      expect(Array.isArray(table.tags)).toBe(true);
     }
   });
 
   test('a throttled DescribeTable is retried by the SDK and succeeds without a gap', async () => {
-    const proxy = await startFaultProxy({ target: moto.url, rules: [{ match: { target: 'DescribeTable' }, throttle: 2 }] });
-    try {
-      const run = await collectOne([dynamodbTables], { regions: [WEST], accounts: [accounts[0]], endpointUrl: proxy.url, maxAttempts: 4 });
+    const { run, requests } = await collectThroughProxy([dynamodbTables], { regions: [WEST], accounts: [TWO_ACCOUNTS[0]], maxAttempts: 4, target: moto.url, rules: [{ match: { target: 'DescribeTable' }, throttle: 2 }] });
 
-      expect(proxy.requests.filter((r) => r.operation === 'DescribeTable').map((r) => r.throttled)).toEqual([true, true, false]);
-      expect(run.result.gaps).toEqual([]);
-      expect(dataOf<DynamoDbTables>(await run.envelope(PROD, WEST)).tables[0].table?.TableStatus).toBe('ACTIVE');
-    } finally {
-      await proxy.stop();
-    }
+    expect(throttledSequence(requests, 'DescribeTable')).toEqual([true, true, false]);
+    expect(run.result.gaps).toEqual([]);
+    expect(dataOf<DynamoDbTables>(await run.envelope(PROD, WEST)).tables[0].table?.TableStatus).toBe('ACTIVE');
   });
 });
 
 describe('dynamodb.tables on recorded responses (pagination, global-table replicas)', () => {
-  let ddb: AnyStub;
-  let sts: AnyStub;
-  beforeEach(() => {
-    ddb = mockClient(DynamoDBClient);
-    sts = mockCallerIdentity();
-  });
-  afterEach(() => {
-    ddb.restore();
-    sts.restore();
-  });
-
-  const ACCOUNT = '123456789012';
+  const ddb = useRecordedResponses(DynamoDBClient);
+  const ACCOUNT = RECORDED_ACCOUNT;
   /** A TableDescription shaped like DescribeTable's (DynamoDB API reference), for a global table version 2019.11.21. */
   const globalTable = (name: string): TableDescription => ({
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],

@@ -11,29 +11,12 @@ import {
   UnsupportedOperationException,
   type KeyMetadata,
 } from '@aws-sdk/client-kms';
-import { mockClient } from 'aws-sdk-client-mock';
 import { isRotationApplicable, kmsKeys, type KmsKeys } from '../../src/collectors/kms/keys.js';
 import { seedClient } from '../support/aws-seed.js';
-import { collectOne, dataOf, mockCallerIdentity, type AnyStub } from '../support/collect-one.js';
-import { startFaultProxy } from '../support/fault-proxy.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { collectOne, dataOf } from '../support/collect-one.js';
+import { EAST, PROD, RECORDED_ACCOUNT, SHARED, TWO_ACCOUNTS, WEST, collectThroughProxy, throttledSequence, useMoto, useRecordedResponses } from '../support/collector-suite.js';
 
-const PROD = '111111111111';
-const SHARED = '222222222222';
-const EAST = 'us-east-1';
-const WEST = 'us-west-2';
-const accounts = [
-  { id: PROD, name: 'prod', roleArn: `arn:aws:iam::${PROD}:role/proofpack-read` },
-  { id: SHARED, name: 'shared-services', roleArn: `arn:aws:iam::${SHARED}:role/proofpack-read` },
-];
-
-let moto: MotoServer;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto.stop();
-});
+const moto = useMoto();
 
 /** Key ids per account, as moto assigned them. */
 const seeded = new Map<string, { vault: string; plain: string; signing: string }>();
@@ -61,7 +44,7 @@ describe('kms.keys against moto (2 accounts × 2 regions)', () => {
   beforeAll(seedKeys);
 
   test('keys keep multi-region primary/replica, rotation where applicable, and aliases', async () => {
-    const run = await collectOne([kmsKeys], { regions: [EAST, WEST], accounts, endpointUrl: moto.url });
+    const run = await collectOne([kmsKeys], { regions: [EAST, WEST], accounts: TWO_ACCOUNTS, endpointUrl: moto.url });
 
     expect(run.result.gaps).toEqual([]);
     for (const account of [PROD, SHARED]) {
@@ -105,7 +88,9 @@ describe('kms.keys against moto (2 accounts × 2 regions)', () => {
   });
 
   test('AccessDenied on ListKeys is a denied gap naming the operation, and no envelope is written', async () => {
-    const proxy = await startFaultProxy({
+    const { run } = await collectThroughProxy([kmsKeys], {
+      regions: [EAST],
+      accounts: [TWO_ACCOUNTS[0]],
       target: moto.url,
       rules: [
         {
@@ -121,21 +106,18 @@ describe('kms.keys against moto (2 accounts × 2 regions)', () => {
         },
       ],
     });
-    try {
-      const run = await collectOne([kmsKeys], { regions: [EAST], accounts: [accounts[0]], endpointUrl: proxy.url });
 
-      expect(run.result.gaps).toEqual([
-        expect.objectContaining({ collector: 'kms.keys', account: PROD, region: EAST, kind: 'denied', operation: 'kms:ListKeys', errorCode: 'AccessDeniedException' }),
-      ]);
-      expect(await run.envelope(PROD, EAST)).toBeUndefined();
-    } finally {
-      await proxy.stop();
-    }
+    expect(run.result.gaps).toEqual([
+      expect.objectContaining({ collector: 'kms.keys', account: PROD, region: EAST, kind: 'denied', operation: 'kms:ListKeys', errorCode: 'AccessDeniedException' }),
+    ]);
+    expect(await run.envelope(PROD, EAST)).toBeUndefined();
   });
 
   test('AccessDenied on GetKeyRotationStatus (a key policy without the grant) is a gap for that key; rotation is left out, not null', async () => {
     const ids = seeded.get(PROD)!;
-    const proxy = await startFaultProxy({
+    const { run } = await collectThroughProxy([kmsKeys], {
+      regions: [EAST],
+      accounts: [TWO_ACCOUNTS[0]],
       target: moto.url,
       rules: [
         {
@@ -151,48 +133,28 @@ describe('kms.keys against moto (2 accounts × 2 regions)', () => {
         },
       ],
     });
-    try {
-      const run = await collectOne([kmsKeys], { regions: [EAST], accounts: [accounts[0]], endpointUrl: proxy.url });
 
-      expect(run.result.gaps).toEqual([expect.objectContaining({ kind: 'denied', operation: 'kms:GetKeyRotationStatus', resource: ids.plain })]);
-      const envelope = await run.envelope(PROD, EAST);
-      expect(envelope?.complete).toBe(false);
-      const byId = Object.fromEntries(dataOf<KmsKeys>(envelope).keys.map((k) => [k.key.KeyId!, k]));
-      expect('rotation' in byId[ids.plain]).toBe(false);
-      expect(byId[ids.vault].rotation).toMatchObject({ KeyRotationEnabled: true, RotationPeriodInDays: 365 });
-      expect(byId[ids.signing].rotation).toBeNull();
-    } finally {
-      await proxy.stop();
-    }
+    expect(run.result.gaps).toEqual([expect.objectContaining({ kind: 'denied', operation: 'kms:GetKeyRotationStatus', resource: ids.plain })]);
+    const envelope = await run.envelope(PROD, EAST);
+    expect(envelope?.complete).toBe(false);
+    const byId = Object.fromEntries(dataOf<KmsKeys>(envelope).keys.map((k) => [k.key.KeyId!, k]));
+    expect('rotation' in byId[ids.plain]).toBe(false);
+    expect(byId[ids.vault].rotation).toMatchObject({ KeyRotationEnabled: true, RotationPeriodInDays: 365 });
+    expect(byId[ids.signing].rotation).toBeNull();
   });
 
   test('a throttled DescribeKey is retried by the SDK and succeeds without a gap', async () => {
-    const proxy = await startFaultProxy({ target: moto.url, rules: [{ match: { target: 'DescribeKey' }, throttle: 2 }] });
-    try {
-      const run = await collectOne([kmsKeys], { regions: [WEST], accounts: [accounts[0]], endpointUrl: proxy.url, maxAttempts: 4 });
+    const { run, requests } = await collectThroughProxy([kmsKeys], { regions: [WEST], accounts: [TWO_ACCOUNTS[0]], maxAttempts: 4, target: moto.url, rules: [{ match: { target: 'DescribeKey' }, throttle: 2 }] });
 
-      expect(proxy.requests.filter((r) => r.operation === 'DescribeKey').map((r) => r.throttled)).toEqual([true, true, false]);
-      expect(run.result.gaps).toEqual([]);
-      expect(dataOf<KmsKeys>(await run.envelope(PROD, WEST)).keys[0].metadata?.MultiRegionConfiguration?.MultiRegionKeyType).toBe('REPLICA');
-    } finally {
-      await proxy.stop();
-    }
+    expect(throttledSequence(requests, 'DescribeKey')).toEqual([true, true, false]);
+    expect(run.result.gaps).toEqual([]);
+    expect(dataOf<KmsKeys>(await run.envelope(PROD, WEST)).keys[0].metadata?.MultiRegionConfiguration?.MultiRegionKeyType).toBe('REPLICA');
   });
 });
 
 describe('kms.keys on recorded responses (pagination, AWS managed keys, unsupported rotation)', () => {
-  let kms: AnyStub;
-  let sts: AnyStub;
-  beforeEach(() => {
-    kms = mockClient(KMSClient);
-    sts = mockCallerIdentity();
-  });
-  afterEach(() => {
-    kms.restore();
-    sts.restore();
-  });
-
-  const ACCOUNT = '123456789012';
+  const kms = useRecordedResponses(KMSClient);
+  const ACCOUNT = RECORDED_ACCOUNT;
   const arn = (id: string) => `arn:aws:kms:us-east-1:${ACCOUNT}:key/${id}`;
   const AWS_MANAGED = '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
   const CUSTOMER = 'mrk-1234abcd12ab34cd56ef1234567890ab';

@@ -13,30 +13,13 @@ import {
   type DBInstanceAutomatedBackup,
   type GlobalCluster,
 } from '@aws-sdk/client-rds';
-import { mockClient } from 'aws-sdk-client-mock';
 import { rdsClusters, type RdsClusters } from '../../src/collectors/rds/clusters.js';
 import { rdsInstances, type RdsInstances } from '../../src/collectors/rds/instances.js';
 import { seedClient } from '../support/aws-seed.js';
-import { collectOne, dataOf, mockCallerIdentity, type AnyStub } from '../support/collect-one.js';
-import { startFaultProxy } from '../support/fault-proxy.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { collectOne, dataOf } from '../support/collect-one.js';
+import { EAST, PROD, RECORDED_ACCOUNT, SHARED, TWO_ACCOUNTS, WEST, collectThroughProxy, throttledSequence, useMoto, useRecordedResponses } from '../support/collector-suite.js';
 
-const PROD = '111111111111';
-const SHARED = '222222222222';
-const EAST = 'us-east-1';
-const WEST = 'us-west-2';
-const accounts = [
-  { id: PROD, name: 'prod', roleArn: `arn:aws:iam::${PROD}:role/proofpack-read` },
-  { id: SHARED, name: 'shared-services', roleArn: `arn:aws:iam::${SHARED}:role/proofpack-read` },
-];
-
-let moto: MotoServer;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto.stop();
-});
+const moto = useMoto();
 
 /**
  * Per account: an encrypted Multi-AZ Postgres in us-east-1 tagged data-origin=eu with a
@@ -104,7 +87,7 @@ describe('rds.instances and rds.clusters against moto (2 accounts × 2 regions)'
   beforeAll(seedRds);
 
   test('instances keep replicas (cross-region as ARNs), Multi-AZ, encryption, retention and tags per account and region', async () => {
-    const run = await collectOne([rdsInstances], { regions: [EAST, WEST], accounts, endpointUrl: moto.url });
+    const run = await collectOne([rdsInstances], { regions: [EAST, WEST], accounts: TWO_ACCOUNTS, endpointUrl: moto.url });
 
     expect(run.result.gaps).toEqual([]);
     expect(run.result.envelopes).toBe(4);
@@ -149,7 +132,7 @@ describe('rds.instances and rds.clusters against moto (2 accounts × 2 regions)'
   });
 
   test('clusters keep global-cluster membership, and every region records the global clusters AWS returns', async () => {
-    const run = await collectOne([rdsClusters], { regions: [EAST, WEST], accounts, endpointUrl: moto.url });
+    const run = await collectOne([rdsClusters], { regions: [EAST, WEST], accounts: TWO_ACCOUNTS, endpointUrl: moto.url });
 
     expect(run.result.gaps).toEqual([]);
     for (const account of [PROD, SHARED]) {
@@ -181,7 +164,9 @@ describe('rds.instances and rds.clusters against moto (2 accounts × 2 regions)'
   });
 
   test('AccessDenied on DescribeDBInstances is a denied gap naming the operation, and no envelope is written', async () => {
-    const proxy = await startFaultProxy({
+    const { run } = await collectThroughProxy([rdsInstances], {
+      regions: [EAST],
+      accounts: [TWO_ACCOUNTS[0]],
       target: moto.url,
       rules: [
         {
@@ -197,20 +182,17 @@ describe('rds.instances and rds.clusters against moto (2 accounts × 2 regions)'
         },
       ],
     });
-    try {
-      const run = await collectOne([rdsInstances], { regions: [EAST], accounts: [accounts[0]], endpointUrl: proxy.url });
 
-      expect(run.result.gaps).toEqual([
-        expect.objectContaining({ collector: 'rds.instances', account: PROD, region: EAST, kind: 'denied', operation: 'rds:DescribeDBInstances', errorCode: 'AccessDenied' }),
-      ]);
-      expect(await run.envelope(PROD, EAST)).toBeUndefined();
-    } finally {
-      await proxy.stop();
-    }
+    expect(run.result.gaps).toEqual([
+      expect.objectContaining({ collector: 'rds.instances', account: PROD, region: EAST, kind: 'denied', operation: 'rds:DescribeDBInstances', errorCode: 'AccessDenied' }),
+    ]);
+    expect(await run.envelope(PROD, EAST)).toBeUndefined();
   });
 
   test('AccessDenied on DescribeGlobalClusters keeps the clusters, marks the envelope incomplete and leaves globalClusters out', async () => {
-    const proxy = await startFaultProxy({
+    const { run } = await collectThroughProxy([rdsClusters], {
+      regions: [EAST],
+      accounts: [TWO_ACCOUNTS[0]],
       target: moto.url,
       rules: [
         {
@@ -225,55 +207,38 @@ describe('rds.instances and rds.clusters against moto (2 accounts × 2 regions)'
         },
       ],
     });
-    try {
-      const run = await collectOne([rdsClusters], { regions: [EAST], accounts: [accounts[0]], endpointUrl: proxy.url });
 
-      expect(run.result.gaps).toEqual([expect.objectContaining({ kind: 'denied', operation: 'rds:DescribeGlobalClusters', errorCode: 'AccessDenied' })]);
-      const envelope = await run.envelope(PROD, EAST);
-      expect(envelope?.complete).toBe(false);
-      const data = dataOf<RdsClusters>(envelope);
-      expect(data.clusters.map((c) => c.DBClusterIdentifier)).toEqual(['ledger']);
-      expect('globalClusters' in data).toBe(false);
-    } finally {
-      await proxy.stop();
-    }
+    expect(run.result.gaps).toEqual([expect.objectContaining({ kind: 'denied', operation: 'rds:DescribeGlobalClusters', errorCode: 'AccessDenied' })]);
+    const envelope = await run.envelope(PROD, EAST);
+    expect(envelope?.complete).toBe(false);
+    const data = dataOf<RdsClusters>(envelope);
+    expect(data.clusters.map((c) => c.DBClusterIdentifier)).toEqual(['ledger']);
+    expect('globalClusters' in data).toBe(false);
   });
 
   test('throttled DescribeDBInstances and DescribeDBClusters are retried by the SDK and succeed without a gap', async () => {
-    const proxy = await startFaultProxy({
+    const { run, requests } = await collectThroughProxy([rdsInstances, rdsClusters], {
+      regions: [EAST],
+      accounts: [TWO_ACCOUNTS[0]],
+      maxAttempts: 4,
       target: moto.url,
       rules: [
         { match: { action: 'DescribeDBInstances' }, throttle: 2 },
         { match: { action: 'DescribeDBClusters' }, throttle: 1 },
       ],
     });
-    try {
-      const run = await collectOne([rdsInstances, rdsClusters], { regions: [EAST], accounts: [accounts[0]], endpointUrl: proxy.url, maxAttempts: 4 });
 
-      expect(proxy.requests.filter((r) => r.operation === 'DescribeDBInstances').map((r) => r.throttled)).toEqual([true, true, false]);
-      expect(proxy.requests.filter((r) => r.operation === 'DescribeDBClusters').map((r) => r.throttled)).toEqual([true, false]);
-      expect(run.result.gaps).toEqual([]);
-      expect(dataOf<RdsInstances>(await run.envelope(PROD, EAST, 'rds.instances')).instances).toHaveLength(3);
-      expect(dataOf<RdsClusters>(await run.envelope(PROD, EAST, 'rds.clusters')).clusters).toHaveLength(1);
-    } finally {
-      await proxy.stop();
-    }
+    expect(throttledSequence(requests, 'DescribeDBInstances')).toEqual([true, true, false]);
+    expect(throttledSequence(requests, 'DescribeDBClusters')).toEqual([true, false]);
+    expect(run.result.gaps).toEqual([]);
+    expect(dataOf<RdsInstances>(await run.envelope(PROD, EAST, 'rds.instances')).instances).toHaveLength(3);
+    expect(dataOf<RdsClusters>(await run.envelope(PROD, EAST, 'rds.clusters')).clusters).toHaveLength(1);
   });
 });
 
 describe('rds collectors on recorded responses (pagination, replicated automated backups)', () => {
-  let rds: AnyStub;
-  let sts: AnyStub;
-  beforeEach(() => {
-    rds = mockClient(RDSClient);
-    sts = mockCallerIdentity();
-  });
-  afterEach(() => {
-    rds.restore();
-    sts.restore();
-  });
-
-  const ACCOUNT = '123456789012';
+  const rds = useRecordedResponses(RDSClient);
+  const ACCOUNT = RECORDED_ACCOUNT;
   /** A DBInstance shaped like DescribeDBInstances' (RDS API reference), trimmed to what the test reads plus typical fields. */
   const instance = (id: string, extra: Partial<DBInstance> = {}): DBInstance => ({
     DBInstanceIdentifier: id,
