@@ -4,7 +4,7 @@ import type { Config } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { sha256Hex } from '../util/hash.js';
 import { findRegionMentions, type RegionMention } from './region-names.js';
-import { parseUserFile } from './user-input.js';
+import { parseUserFile } from '../config/user-file.js';
 
 /** A complementary control (CUEC or CSOC): its text, or its text with the criteria it supports. */
 export type ComplementaryControl = string | { control: string; criteria?: string[] };

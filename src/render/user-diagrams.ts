@@ -4,7 +4,7 @@ import { bundlePathProblem, compareBytewise, pathCollisionKey } from '../bundle/
 import type { Config } from '../config/types.js';
 import { InputError, type InputIssue } from '../errors.js';
 import { sha256Hex } from '../util/hash.js';
-import { parseUserFile } from './user-input.js';
+import { parseUserFile } from '../config/user-file.js';
 
 /**
  * The user's diagrams: every file at the top of the config's `diagrams` folder (hidden files
