@@ -7,20 +7,19 @@
  * run's end as createdAt) and a line in the run log.
  */
 import type { Config } from '../../src/config/types.js';
-import { classifyAwsError, isAbsentError } from '../../src/aws/errors.js';
-import { CallRecorder, withCallRecorder } from '../../src/aws/call-recorder.js';
 import type { AccountTarget } from '../../src/aws/client-factory.js';
 import { collectors as registry, selectCollectors } from '../../src/collectors/index.js';
 import type { DrRecords } from '../../src/collectors/dr/records.js';
-import type { Collector, CollectorContext, CollectorOutput } from '../../src/collectors/types.js';
+import { runCollectorTask, type CollectorTask } from '../../src/collectors/run-collection.js';
+import type { CollectorOutput } from '../../src/collectors/types.js';
 import { planWindows } from '../../src/collectors/windows.js';
-import { GLOBAL_REGION, LOCAL_ACCOUNT, envelopePath, evidenceId, validateEnvelope } from '../../src/evidence/envelope.js';
+import { GLOBAL_REGION, LOCAL_ACCOUNT } from '../../src/evidence/envelope.js';
 import { sortGaps } from '../../src/evidence/gap-order.js';
 import type { LocalEvidenceStore } from '../../src/evidence/local-store.js';
 import { assertValid } from '../../src/evidence/schemas.js';
 import { GAPS_FILE, INDEX_FILE, RUN_FILE, type SnapshotIndex, type SnapshotIndexEntry } from '../../src/evidence/snapshot-index.js';
 import { newSnapshotId } from '../../src/evidence/snapshot-id.js';
-import type { Envelope, Gap, SnapshotMetadata } from '../../src/evidence/types.js';
+import type { Gap, SnapshotMetadata } from '../../src/evidence/types.js';
 import { canonicalJson } from '../../src/util/canonical-json.js';
 import type { DrGameDay } from './activity.js';
 import { callerIdentity, SimulatedAws, TaskClock } from './aws-sim.js';
@@ -126,7 +125,7 @@ export async function replayRun(
   let cursor = run.startedAt + 1_200 + new Random(`sts:${seed}:${run.snapshotId}`).int(100, 900);
   let calls = 0;
   let records = 0;
-  const tasks: Array<{ collector: Collector; account: { id: string; name: string }; region: string }> = [];
+  const tasks: CollectorTask[] = [];
   for (const collector of selected) {
     if (collector.scope === 'local') {
       tasks.push({ collector, account: { id: LOCAL_ACCOUNT, name: 'local' }, region: GLOBAL_REGION });
@@ -142,96 +141,40 @@ export async function replayRun(
 
   for (const task of tasks) {
     const { collector, account, region } = task;
-    const planned = windowOf.get(`${collector.id}|${account.id}|${region}`);
     const clock = new TaskClock(cursor, `${seed}:${run.snapshotId}:${collector.id}:${account.id}:${region}`);
-    const started = clock.now;
-    const recorder = new CallRecorder();
-    const envelopeGaps: Gap[] = [...(planned?.gaps ?? [])];
-    const gapBase = { collector: collector.id, account: account.id, region };
-    const clientRegion = region === GLOBAL_REGION ? config.regions[0] : region;
-    const ctx: CollectorContext = {
-      config,
-      account,
-      region,
-      window: planned ? { start: new Date(planned.start), end: new Date(planned.end) } : { start: new Date(started), end: new Date(started) },
-      clients: sim.clients(account, clientRegion, clock, run.snapshotId),
-      clientsIn: (r) => sim.clients(account, r, clock, run.snapshotId),
-      async ifPresent(operation, call) {
-        try {
-          return await call;
-        } catch (error) {
-          if (isAbsentError(operation, error)) return null;
-          throw error;
-        }
-      },
-      async attempt(operation, call, resource) {
-        try {
-          return await call;
-        } catch (error) {
-          if (isAbsentError(operation, error)) return null;
-          const info = classifyAwsError(error);
-          envelopeGaps.push({ ...gapBase, kind: info.kind, operation, errorCode: info.code, message: info.message, ...(resource ? { resource } : {}), at: new Date(clock.now).toISOString() });
-          return undefined;
-        }
-      },
-      addGap(gap) {
-        envelopeGaps.push({ ...gapBase, ...gap });
-      },
-      progress: () => undefined,
-    };
-    let output: CollectorOutput<unknown>;
-    if (collector.id === 'dr.records') {
-      // People's files as they stood at the run: the game days filed (approved) by then.
-      const filed = new Set(context.gameDays.filter((g) => g.filed <= run.startedAt).map((g) => g.file));
-      const data = { ...context.drRecords, records: context.drRecords.records.filter((r) => filed.has(r.file)) };
-      clock.now += 35;
-      output = { data, recordCount: data.records.length, ...(data.folder !== null ? { source: data.folder } : {}) };
-    } else {
-      output = await withCallRecorder(recorder, () => collector.collect(ctx));
-    }
-    const ended = clock.now + 3;
-    const data = JSON.parse(JSON.stringify(output.data ?? null)) as unknown;
-    const envelope: Envelope = {
-      envelope: 'proofpack.evidence/v1',
-      id: evidenceId(run.snapshotId, account.id, region, collector.id),
-      snapshotId: run.snapshotId,
-      collector: collector.id,
-      schema: collector.schema,
-      account: account.id,
-      region,
-      window: planned ? { start: planned.start, end: planned.end } : { start: new Date(started).toISOString(), end: new Date(ended).toISOString() },
-      complete: !envelopeGaps.some((g) => g.kind !== 'window'),
-      provenance: {
+    const outcome = await runCollectorTask(
+      { ...task, window: windowOf.get(`${collector.id}|${account.id}|${region}`) },
+      {
+        config,
+        writer,
+        snapshotId: run.snapshotId,
         toolVersion: SAMPLE_TOOL_VERSION,
-        callerIdentity: collector.scope === 'local' ? null : callerIdentity(seed, account.id),
-        startedAt: new Date(started).toISOString(),
-        endedAt: new Date(ended).toISOString(),
-        ...(output.source ? { source: output.source } : {}),
-        calls: recorder.summarize(),
+        identity: callerIdentity(seed, account.id),
+        clients: (a, r) => sim.clients(a, r, clock, run.snapshotId),
+        now: () => new Date(clock.now),
+        collect: async (c, ctx) => {
+          let output: CollectorOutput<unknown>;
+          if (c.id === 'dr.records') {
+            // People's files as they stood at the run: the game days filed (approved) by then.
+            const filed = new Set(context.gameDays.filter((g) => g.filed <= run.startedAt).map((g) => g.file));
+            const data = { ...context.drRecords, records: context.drRecords.records.filter((r) => filed.has(r.file)) };
+            clock.now += 35;
+            output = { data, recordCount: data.records.length, ...(data.folder !== null ? { source: data.folder } : {}) };
+          } else {
+            output = await c.collect(ctx);
+          }
+          clock.now += 3; // the runner's own work after the collector returns, until the envelope's end
+          return output;
+        },
       },
-      recordCount: output.recordCount ?? defaultRecordCount(data),
-      gaps: envelopeGaps,
-      data,
-    };
-    const rel = envelopePath(account.id, region, collector.id);
-    validateEnvelope(envelope, `${run.snapshotId}/${rel}`);
-    await writer.writeFile(rel, canonicalJson(envelope));
-    entries.push({
-      id: envelope.id,
-      path: rel,
-      collector: envelope.collector,
-      schema: envelope.schema,
-      account: envelope.account,
-      region: envelope.region,
-      window: envelope.window,
-      complete: envelope.complete,
-      recordCount: envelope.recordCount,
-    });
-    gaps.push(...envelopeGaps);
-    calls += recorder.count;
-    records += envelope.recordCount;
+    );
+    if (!outcome.entry) throw new Error(`${run.snapshotId}: ${collector.id} ${account.id} ${region} wrote no envelope: ${outcome.gaps.map((g) => g.message).join('; ')}`);
+    entries.push(outcome.entry);
+    gaps.push(...outcome.gaps);
+    calls += outcome.calls;
+    records += outcome.entry.recordCount;
     // Tasks run one after another here; the pause stands for the runner's scheduling.
-    cursor = ended + new Random(`gap:${clock.label}`).int(5, 60);
+    cursor = clock.now + new Random(`gap:${clock.label}`).int(5, 60);
   }
 
   entries.sort((a, b) => a.path.localeCompare(b.path));
@@ -266,14 +209,4 @@ export async function replayRun(
     exitCode: 0,
   });
   return { snapshotId: run.snapshotId, kind: run.kind, envelopes: entries.length, records, calls, gaps: sortedGaps.length };
-}
-
-/** What runTask counts when a collector does not say: the length of the data, or of its first list. */
-function defaultRecordCount(data: unknown): number {
-  if (Array.isArray(data)) return data.length;
-  if (data && typeof data === 'object') {
-    const lists = Object.values(data).filter(Array.isArray) as unknown[][];
-    if (lists.length > 0) return lists[0].length;
-  }
-  return data === null || data === undefined ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { AwsClientFactory, type AccountTarget } from '../aws/client-factory.js';
+import { AwsClientFactory, type AccountTarget, type RegionClients } from '../aws/client-factory.js';
 import { CallRecorder, withCallRecorder } from '../aws/call-recorder.js';
 import { classifyAwsError, isAbsentError } from '../aws/errors.js';
 import type { Config } from '../config/types.js';
@@ -19,7 +19,7 @@ import { TOOL_VERSION } from '../version.js';
 import { AccountLanes } from './account-lanes.js';
 import { resolveAccounts } from './accounts.js';
 import { collectors as registry, selectCollectors } from './index.js';
-import type { Collector, CollectorContext } from './types.js';
+import type { Collector, CollectorContext, CollectorOutput } from './types.js';
 import { TaskLanes, orderTasksForLanes } from './task-lanes.js';
 import { planWindows, type PlannedWindow } from './windows.js';
 
@@ -76,16 +76,20 @@ export interface CollectResult {
   sources: string[];
 }
 
-interface Task {
+/** One collector for one account × region (or once, for people's files) within a run. */
+export interface CollectorTask {
   collector: Collector;
   account: AccountTarget;
   region: string;
   window?: PlannedWindow;
 }
 
-interface TaskOutcome {
+export interface TaskOutcome {
+  /** The envelope's line in index.json; none when nothing was written (the collector failed). */
   entry?: SnapshotIndexEntry;
   gaps: Gap[];
+  /** API requests the collector sent. */
+  calls: number;
 }
 
 /**
@@ -191,7 +195,7 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
     for (const w of windowsByKey.values()) {
       if (!reachable.some((a) => a.id === w.account)) gaps.push(...w.gaps);
     }
-    const tasks: Task[] = [];
+    const tasks: CollectorTask[] = [];
     for (const collector of runCollectors) {
       if (collector.scope === 'local') {
         // People's records are read once per run: by shard 1 when sharded.
@@ -234,11 +238,12 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
       orderTasksForLanes(pending).map((task) =>
         inAccountTurn(task.account.id, () => lanes.run(task.account.id, task.region, async () => {
           if (options.signal?.aborted) return;
-          const outcome = await runTask(task, {
+          const outcome = await runCollectorTask(task, {
             config,
-            factory,
+            clients: (account, region) => factory.forRegion(account, region),
             writer,
             snapshotId: run.snapshotId,
+            toolVersion: TOOL_VERSION,
             identity: identities.get(task.account.id) ?? null,
             endpointUrl: options.endpointUrl,
             now,
@@ -323,18 +328,30 @@ type RunParameters = {
   windows: Array<{ collector: string; account: string; region: string; start: string; end: string; gaps?: Gap[] }>;
 };
 
-interface TaskEnv {
+/** What a task needs from its run. */
+export interface TaskEnvironment {
   config: Config;
-  factory: AwsClientFactory;
   writer: SnapshotWriter;
   snapshotId: string;
+  /** The proofpack version the envelope's provenance names. */
+  toolVersion: string;
   identity: CallerIdentity | null;
   endpointUrl?: string;
+  /** AWS clients for the task's account in a region: the run's client factory (the sample generator: its simulated AWS). */
+  clients: (account: AccountTarget, region: string) => RegionClients;
+  /** The clock of the envelope's times and its gaps' (the sample generator: simulated time). */
   now: () => Date;
-  onDetail: (detail: string) => void;
+  onDetail?: (detail: string) => void;
+  /** Runs the collector; default `collector.collect(ctx)` (the sample generator stands in for people's files here). */
+  collect?: (collector: Collector, ctx: CollectorContext) => Promise<CollectorOutput<unknown>>;
 }
 
-async function runTask(task: Task, env: TaskEnv): Promise<TaskOutcome> {
+/**
+ * One task of a run: the collector's calls (recorded into provenance, a failed or denied call a
+ * gap), its data as a validated envelope written to the snapshot, and the envelope's index line.
+ * Data that fails validation is not written: it becomes an `invalid` gap.
+ */
+export async function runCollectorTask(task: CollectorTask, env: TaskEnvironment): Promise<TaskOutcome> {
   const { collector, account, region } = task;
   const started = env.now();
   const recorder = new CallRecorder();
@@ -349,8 +366,8 @@ async function runTask(task: Task, env: TaskEnv): Promise<TaskOutcome> {
     account: { id: account.id, name: account.name },
     region,
     window,
-    clients: env.factory.forRegion(account, clientRegion),
-    clientsIn: (r) => env.factory.forRegion(account, r),
+    clients: env.clients(account, clientRegion),
+    clientsIn: (r) => env.clients(account, r),
     async ifPresent(operation, call) {
       try {
         return await call;
@@ -380,12 +397,12 @@ async function runTask(task: Task, env: TaskEnv): Promise<TaskOutcome> {
     addGap(gap) {
       envelopeGaps.push({ ...gapBase, ...gap });
     },
-    progress: env.onDetail,
+    progress: env.onDetail ?? (() => undefined),
   };
 
-  let output;
+  let output: CollectorOutput<unknown>;
   try {
-    output = await withCallRecorder(recorder, () => collector.collect(ctx));
+    output = await withCallRecorder(recorder, () => (env.collect ? env.collect(collector, ctx) : collector.collect(ctx)));
   } catch (error) {
     const info = classifyAwsError(error);
     const failed = recorder.summarize().find((c) => c.outcome === 'error');
@@ -402,6 +419,7 @@ async function runTask(task: Task, env: TaskEnv): Promise<TaskOutcome> {
           at: env.now().toISOString(),
         },
       ],
+      calls: recorder.count,
     };
   }
 
@@ -423,7 +441,7 @@ async function runTask(task: Task, env: TaskEnv): Promise<TaskOutcome> {
     // A window gap is about time before this envelope's window; the envelope itself is whole.
     complete: !envelopeGaps.some((g) => g.kind !== 'window'),
     provenance: {
-      toolVersion: TOOL_VERSION,
+      toolVersion: env.toolVersion,
       callerIdentity: collector.scope === 'local' ? null : env.identity,
       ...(env.endpointUrl ? { endpoint: env.endpointUrl } : {}),
       startedAt: started.toISOString(),
@@ -445,10 +463,11 @@ async function runTask(task: Task, env: TaskEnv): Promise<TaskOutcome> {
         ...envelopeGaps,
         { ...gapBase, kind: 'invalid', message: `collected data failed validation and was not written: ${error.message}`, at: ended.toISOString() },
       ],
+      calls: recorder.count,
     };
   }
   await env.writer.writeFile(rel, canonicalJson(envelope));
-  return { entry: indexEntry(envelope, rel), gaps: envelopeGaps };
+  return { entry: indexEntry(envelope, rel), gaps: envelopeGaps, calls: recorder.count };
 }
 
 function indexEntry(envelope: Envelope, rel: string): SnapshotIndexEntry {
@@ -465,6 +484,7 @@ function indexEntry(envelope: Envelope, rel: string): SnapshotIndexEntry {
   };
 }
 
+/** What a task counts when a collector does not say: the length of the data, or of its first list. */
 function defaultRecordCount(data: unknown): number {
   if (Array.isArray(data)) return data.length;
   if (data && typeof data === 'object') {
