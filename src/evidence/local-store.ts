@@ -4,19 +4,19 @@ import path from 'node:path';
 import { StoreError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { sha256Hex } from '../util/hash.js';
-import { MANIFEST_FILE, buildManifest, parseManifest, serializeManifest } from './manifest.js';
+import { MANIFEST_FILE, parseManifest } from './manifest.js';
 import { isSnapshotId } from './snapshot-id.js';
+import { StoreSnapshotWriter } from './snapshot-writer.js';
 import {
   assertSafeRelativePath,
   assertStoreFilePath,
   type BeginSnapshotOptions,
-  type CommittedSnapshot,
   type EvidenceStore,
   type RunLogEntry,
   type SnapshotWriter,
   type StoredManifest,
 } from './store.js';
-import type { ChainLink, ManifestFile, SnapshotMetadata } from './types.js';
+import type { ChainLink, ManifestFile } from './types.js';
 
 const PARTIAL = '.partial';
 const LOCK_STALE_MS = 10 * 60_000;
@@ -218,44 +218,31 @@ export class LocalEvidenceStore implements EvidenceStore {
   }
 }
 
-class LocalSnapshotWriter implements SnapshotWriter {
+class LocalSnapshotWriter extends StoreSnapshotWriter {
   constructor(
-    private readonly store: LocalEvidenceStore,
-    readonly snapshotId: string,
+    store: LocalEvidenceStore,
+    snapshotId: string,
     private readonly partialDir: string,
     private readonly finalDir: string,
-    private readonly files: Map<string, ManifestFile>,
-  ) {}
-
-  writtenFiles(): string[] {
-    return [...this.files.keys()].sort();
+    files: Map<string, ManifestFile>,
+  ) {
+    super(store, snapshotId, files);
   }
 
-  async writeFile(relPath: string, data: string | Uint8Array): Promise<ManifestFile> {
-    assertSafeRelativePath(relPath);
-    if (relPath === MANIFEST_FILE) throw new StoreError('manifest.json is written by commit()');
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  protected async putFile(relPath: string, bytes: Uint8Array): Promise<void> {
     await writeFileAtomic(path.join(this.partialDir, relPath), bytes);
-    const entry = { path: relPath, sha256: sha256Hex(bytes), size: bytes.length };
-    this.files.set(relPath, entry);
-    return entry;
+  }
+
+  /** The manifest goes into the partial folder, which is then renamed to the snapshot's own. */
+  protected async publish(manifestBytes: Buffer): Promise<string> {
+    await writeFileAtomic(path.join(this.partialDir, MANIFEST_FILE), manifestBytes);
+    await rename(this.partialDir, this.finalDir);
+    return this.finalDir;
   }
 
   async readFile(relPath: string): Promise<Buffer> {
     assertSafeRelativePath(relPath);
     return readFile(path.join(this.partialDir, relPath));
-  }
-
-  async commit(metadata: SnapshotMetadata, options: { createdAt?: Date } = {}): Promise<CommittedSnapshot> {
-    if (metadata.snapshotId !== this.snapshotId) throw new StoreError(`commit of ${this.snapshotId} got metadata for ${metadata.snapshotId}`);
-    return this.store.withLock(async () => {
-      const previous = await this.store.chainHead();
-      const manifest = buildManifest(metadata, [...this.files.values()], previous, (options.createdAt ?? new Date()).toISOString());
-      const { bytes, sha256 } = serializeManifest(manifest);
-      await writeFileAtomic(path.join(this.partialDir, MANIFEST_FILE), bytes);
-      await rename(this.partialDir, this.finalDir);
-      return { manifest, bytes, sha256, location: this.finalDir };
-    });
   }
 
   async suspend(): Promise<void> {

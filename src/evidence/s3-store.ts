@@ -18,19 +18,19 @@ import { StoreError } from '../errors.js';
 import { sha256Hex } from '../util/hash.js';
 import { mapWithConcurrency } from '../util/limiter.js';
 import { selectChainHead } from './chain-head.js';
-import { MANIFEST_FILE, buildManifest, parseManifest, serializeManifest } from './manifest.js';
+import { MANIFEST_FILE, parseManifest } from './manifest.js';
 import { isSnapshotId } from './snapshot-id.js';
+import { StoreSnapshotWriter } from './snapshot-writer.js';
 import {
   assertSafeRelativePath,
   assertStoreFilePath,
   type BeginSnapshotOptions,
-  type CommittedSnapshot,
   type EvidenceStore,
   type RunLogEntry,
   type SnapshotWriter,
   type StoredManifest,
 } from './store.js';
-import type { ChainLink, ManifestFile, SnapshotMetadata } from './types.js';
+import type { ChainLink, ManifestFile } from './types.js';
 
 /** Object Lock retention put on every object the store writes (config `storeRetention`). */
 export interface StoreRetention {
@@ -473,49 +473,36 @@ export class S3EvidenceStore implements EvidenceStore {
   }
 }
 
-class S3SnapshotWriter implements SnapshotWriter {
+class S3SnapshotWriter extends StoreSnapshotWriter {
   constructor(
     private readonly store: S3EvidenceStore,
-    readonly snapshotId: string,
-    private readonly files: Map<string, ManifestFile>,
-  ) {}
-
-  writtenFiles(): string[] {
-    return [...this.files.keys()].sort();
+    snapshotId: string,
+    files: Map<string, ManifestFile>,
+  ) {
+    super(store, snapshotId, files);
   }
 
-  async writeFile(relPath: string, data: string | Uint8Array): Promise<ManifestFile> {
-    assertSafeRelativePath(relPath);
-    if (relPath === MANIFEST_FILE) throw new StoreError('manifest.json is written by commit()');
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  protected async putFile(relPath: string, bytes: Uint8Array): Promise<void> {
     await this.store.putObject(this.store.snapshotKey(this.snapshotId, relPath), bytes);
-    const entry = { path: relPath, sha256: sha256Hex(bytes), size: bytes.length };
-    this.files.set(relPath, entry);
-    return entry;
+  }
+
+  /** The manifest object makes the snapshot visible; it is written once. */
+  protected async publish(manifestBytes: Buffer): Promise<string> {
+    const key = this.store.snapshotKey(this.snapshotId, MANIFEST_FILE);
+    try {
+      // Written once: a second commit of the same snapshot is refused by S3 itself.
+      await this.store.putObject(key, manifestBytes, { ifNoneMatch: true });
+    } catch (error) {
+      if (isConditionFailed(error)) throw new StoreError(`${this.store.url(key)} already exists: the snapshot was committed by another run`, { cause: error });
+      throw error;
+    }
+    this.store.markCommitted(this.snapshotId);
+    return this.store.url(this.store.snapshotKey(this.snapshotId, ''));
   }
 
   async readFile(relPath: string): Promise<Buffer> {
     assertSafeRelativePath(relPath);
     return this.store.readSnapshotFile(this.snapshotId, relPath);
-  }
-
-  async commit(metadata: SnapshotMetadata, options: { createdAt?: Date } = {}): Promise<CommittedSnapshot> {
-    if (metadata.snapshotId !== this.snapshotId) throw new StoreError(`commit of ${this.snapshotId} got metadata for ${metadata.snapshotId}`);
-    return this.store.withLock(async () => {
-      const previous = await this.store.chainHead();
-      const manifest = buildManifest(metadata, [...this.files.values()], previous, (options.createdAt ?? new Date()).toISOString());
-      const { bytes, sha256 } = serializeManifest(manifest);
-      const key = this.store.snapshotKey(this.snapshotId, MANIFEST_FILE);
-      try {
-        // Written once: a second commit of the same snapshot is refused by S3 itself.
-        await this.store.putObject(key, bytes, { ifNoneMatch: true });
-      } catch (error) {
-        if (isConditionFailed(error)) throw new StoreError(`${this.store.url(key)} already exists: the snapshot was committed by another run`, { cause: error });
-        throw error;
-      }
-      this.store.markCommitted(this.snapshotId);
-      return { manifest, bytes, sha256, location: this.store.url(this.store.snapshotKey(this.snapshotId, '')) };
-    });
   }
 
   async suspend(): Promise<void> {
