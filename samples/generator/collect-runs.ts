@@ -14,10 +14,9 @@ import { runCollectorTask, type CollectorTask } from '../../src/collectors/run-c
 import type { CollectorOutput } from '../../src/collectors/types.js';
 import { planWindows } from '../../src/collectors/windows.js';
 import { GLOBAL_REGION, LOCAL_ACCOUNT } from '../../src/evidence/envelope.js';
-import { sortGaps } from '../../src/evidence/gap-order.js';
 import type { LocalEvidenceStore } from '../../src/evidence/local-store.js';
 import { assertValid } from '../../src/evidence/schemas.js';
-import { GAPS_FILE, INDEX_FILE, RUN_FILE, type SnapshotIndex, type SnapshotIndexEntry } from '../../src/evidence/snapshot-index.js';
+import { GAPS_FILE, INDEX_FILE, RUN_FILE, buildSnapshotListings, type SnapshotIndexEntry, type SnapshotRun } from '../../src/evidence/snapshot-index.js';
 import { newSnapshotId } from '../../src/evidence/snapshot-id.js';
 import type { Gap, SnapshotMetadata } from '../../src/evidence/types.js';
 import { canonicalJson } from '../../src/util/canonical-json.js';
@@ -103,8 +102,8 @@ export async function replayRun(
   const accounts: AccountTarget[] = estate.accounts.map((a) => ({ id: a.id, name: a.name, roleArn: `arn:aws:iam::${a.id}:role/proofpack-read` }));
   const startedAt = new Date(run.startedAt);
   const windows = await planWindows(store, config, selected, accounts, startedAt);
-  const runDoc = {
-    run: 'proofpack.snapshot-run/v1' as const,
+  const runDoc: SnapshotRun = {
+    run: 'proofpack.snapshot-run/v1',
     snapshotId: run.snapshotId,
     runId: run.runId,
     startedAt: startedAt.toISOString(),
@@ -177,14 +176,10 @@ export async function replayRun(
     cursor = clock.now + new Random(`gap:${clock.label}`).int(5, 60);
   }
 
-  entries.sort((a, b) => a.path.localeCompare(b.path));
-  const index: SnapshotIndex = { index: 'proofpack.snapshot-index/v1', snapshotId: run.snapshotId, envelopes: entries };
-  assertValid('snapshot-index.v1', index, 'index.json');
-  await writer.writeFile(INDEX_FILE, canonicalJson(index));
-  const sortedGaps = sortGaps(gaps);
-  const gapsDoc = { gaps: 'proofpack.snapshot-gaps/v1', snapshotId: run.snapshotId, items: sortedGaps };
-  assertValid('snapshot-gaps.v1', gapsDoc, 'gaps.json');
-  await writer.writeFile(GAPS_FILE, canonicalJson(gapsDoc));
+  const listings = buildSnapshotListings(run.snapshotId, entries, gaps);
+  const sortedGaps = listings.gaps.items;
+  await writer.writeFile(INDEX_FILE, canonicalJson(listings.index));
+  await writer.writeFile(GAPS_FILE, canonicalJson(listings.gaps));
   const metadata: SnapshotMetadata = {
     snapshotId: run.snapshotId,
     runId: run.runId,

@@ -7,9 +7,8 @@ import type { Config } from '../config/types.js';
 import { EvidenceValidationError } from '../errors.js';
 import { GLOBAL_REGION, LOCAL_ACCOUNT, envelopePath, evidenceId, validateEnvelope } from '../evidence/envelope.js';
 import { assertValid } from '../evidence/schemas.js';
-import { GAPS_FILE, INDEX_FILE, RUN_FILE, type SnapshotIndex, type SnapshotIndexEntry } from '../evidence/snapshot-index.js';
+import { GAPS_FILE, INDEX_FILE, RUN_FILE, buildSnapshotListings, type SnapshotIndexEntry, type SnapshotRun } from '../evidence/snapshot-index.js';
 import { newSnapshotId } from '../evidence/snapshot-id.js';
-import { sortGaps } from '../evidence/gap-order.js';
 import { assertRunId, listUnshardedPartialIds, openShardRun, type OpenedShard, type ShardOutcome } from '../evidence/shards.js';
 import type { EvidenceStore, SnapshotWriter } from '../evidence/store.js';
 import type { CallerIdentity, Envelope, Gap, SnapshotMetadata, TimeWindow } from '../evidence/types.js';
@@ -121,7 +120,7 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
 
     // Resume the newest partial snapshot, or start a new one. A shard joins its run's snapshot.
     let writer: SnapshotWriter;
-    let run: RunParameters;
+    let run: SnapshotRun;
     let sharded: OpenedShard | undefined;
     if (options.shard) {
       sharded = await openShardRun(store, { runId: options.runId, shard: options.shard, proposedSnapshotId: newSnapshotId(startedAt), now });
@@ -129,7 +128,7 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
     const partial = sharded ? (sharded.resuming ? sharded.snapshotId : undefined) : options.resume ? (await listUnshardedPartialIds(store)).at(-1) : undefined;
     if (partial) {
       writer = sharded?.writer ?? (await store.beginSnapshot(partial, { resume: true }));
-      run = await readRunParameters(writer, partial);
+      run = await readSnapshotRun(writer, partial);
     } else {
       const snapshotId = sharded?.snapshotId ?? newSnapshotId(startedAt);
       const windows = await planWindows(store, config, selected, accounts, startedAt);
@@ -271,14 +270,10 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
       throw new CollectionInterruptedError(run.snapshotId);
     }
 
-    entries.sort((a, b) => a.path.localeCompare(b.path));
-    const sortedGaps = sortGaps(gaps);
-    const index: SnapshotIndex = { index: 'proofpack.snapshot-index/v1', snapshotId: run.snapshotId, envelopes: entries };
-    assertValid('snapshot-index.v1', index, 'index.json');
-    await writer.writeFile(INDEX_FILE, canonicalJson(index));
-    const gapsDoc = { gaps: 'proofpack.snapshot-gaps/v1', snapshotId: run.snapshotId, items: sortedGaps };
-    assertValid('snapshot-gaps.v1', gapsDoc, 'gaps.json');
-    await writer.writeFile(GAPS_FILE, canonicalJson(gapsDoc));
+    const listings = buildSnapshotListings(run.snapshotId, entries, gaps);
+    const sortedGaps = listings.gaps.items;
+    await writer.writeFile(INDEX_FILE, canonicalJson(listings.index));
+    await writer.writeFile(GAPS_FILE, canonicalJson(listings.gaps));
 
     const metadata = metadataFromRun(run, config, identities);
     const shardOutcome = sharded ? await sharded.finish(metadata) : undefined;
@@ -312,21 +307,6 @@ export class CollectionInterruptedError extends Error {
     super(`collection interrupted; continue it with \`proofpack collect --resume\` (snapshot ${snapshotId})`);
   }
 }
-
-type RunParameters = {
-  run: 'proofpack.snapshot-run/v1';
-  snapshotId: string;
-  runId: string;
-  startedAt: string;
-  toolVersion?: string;
-  endpoint?: string;
-  shard?: string;
-  period?: { start: string; end: string };
-  sources: string[];
-  accounts: Array<{ id: string; name: string; roleArn?: string }>;
-  regions: string[];
-  windows: Array<{ collector: string; account: string; region: string; start: string; end: string; gaps?: Gap[] }>;
-};
 
 /** What a task needs from its run. */
 export interface TaskEnvironment {
@@ -494,7 +474,7 @@ function defaultRecordCount(data: unknown): number {
   return data === null || data === undefined ? 0 : 1;
 }
 
-function metadataFromRun(run: RunParameters, config: Config, byId: Map<string, CallerIdentity | null>): SnapshotMetadata {
+function metadataFromRun(run: SnapshotRun, config: Config, byId: Map<string, CallerIdentity | null>): SnapshotMetadata {
   return {
     snapshotId: run.snapshotId,
     runId: run.runId,
@@ -509,9 +489,9 @@ function metadataFromRun(run: RunParameters, config: Config, byId: Map<string, C
   };
 }
 
-async function readRunParameters(writer: SnapshotWriter, snapshotId: string): Promise<RunParameters> {
+async function readSnapshotRun(writer: SnapshotWriter, snapshotId: string): Promise<SnapshotRun> {
   const bytes = await writer.readFile(RUN_FILE);
-  const run = JSON.parse(bytes.toString('utf8')) as RunParameters;
+  const run = JSON.parse(bytes.toString('utf8')) as SnapshotRun;
   assertValid('snapshot-run.v1', run, `${snapshotId}/run.json`);
   return run;
 }

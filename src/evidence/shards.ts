@@ -2,10 +2,9 @@ import os from 'node:os';
 import { StoreError, UsageError } from '../errors.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { sha256Hex } from '../util/hash.js';
-import { sortGaps } from './gap-order.js';
 import { MANIFEST_FILE } from './manifest.js';
 import { assertValid } from './schemas.js';
-import { GAPS_FILE, INDEX_FILE, RUN_FILE, type SnapshotIndex, type SnapshotIndexEntry } from './snapshot-index.js';
+import { GAPS_FILE, INDEX_FILE, RUN_FILE, buildSnapshotListings, type SnapshotIndex, type SnapshotIndexEntry, type SnapshotRun } from './snapshot-index.js';
 import type { CommittedSnapshot, EvidenceStore, SnapshotWriter } from './store.js';
 import type { Gap, ManifestAccount, ManifestFile, SnapshotMetadata } from './types.js';
 
@@ -57,22 +56,6 @@ export interface ShardPartRecord {
   metadata: SnapshotMetadata;
   /** The envelopes this shard wrote into the snapshot, with their hashes. */
   files: ManifestFile[];
-}
-
-/** run.json as the runner writes it (snapshot-run.v1). */
-interface RunFile {
-  run: 'proofpack.snapshot-run/v1';
-  snapshotId: string;
-  runId: string;
-  startedAt: string;
-  toolVersion?: string;
-  endpoint?: string;
-  shard?: string;
-  period?: { start: string; end: string };
-  sources: string[];
-  accounts: Array<{ id: string; name: string; roleArn?: string }>;
-  regions: string[];
-  windows: Array<{ collector: string; account: string; region: string; start: string; end: string }>;
 }
 
 export interface MergeResult {
@@ -277,11 +260,11 @@ export async function mergeShardedRun(
     await store.writeStoreFile(marker, canonicalJson(mine));
   }
 
-  const parts: Array<{ record: ShardPartRecord; run: RunFile; index: SnapshotIndex; gaps: Gap[] }> = [];
+  const parts: Array<{ record: ShardPartRecord; run: SnapshotRun; index: SnapshotIndex; gaps: Gap[] }> = [];
   for (let i = 1; i <= claim.shards; i += 1) {
     const dir = partDir(runId, { index: i, count: claim.shards });
     const record = await requireJson<ShardPartRecord>(store, `${dir}/done.json`);
-    const run = await requireJson<RunFile>(store, `${dir}/${RUN_FILE}`);
+    const run = await requireJson<SnapshotRun>(store, `${dir}/${RUN_FILE}`);
     const index = await requireJson<SnapshotIndex>(store, `${dir}/${INDEX_FILE}`);
     const gaps = await requireJson<{ items: Gap[] }>(store, `${dir}/${GAPS_FILE}`);
     if (record.snapshotId !== snapshotId || run.snapshotId !== snapshotId || index.snapshotId !== snapshotId) {
@@ -316,7 +299,7 @@ export async function mergeShardedRun(
     if (!files.has(e.path)) throw new StoreError(`run ${runId}: ${e.path} is in a shard's index but no shard recorded writing it`);
   }
 
-  const run: RunFile = {
+  const run: SnapshotRun = {
     run: 'proofpack.snapshot-run/v1',
     snapshotId,
     runId,
@@ -334,7 +317,7 @@ export async function mergeShardedRun(
   const byCollector = rank(run.sources);
   const byAccount = rank(run.accounts.map((a) => a.id));
   const byRegion = rank(run.regions);
-  const position = (w: RunFile['windows'][number]) => [byCollector.get(w.collector) ?? -1, byAccount.get(w.account) ?? -1, byRegion.get(w.region) ?? -1];
+  const position = (w: SnapshotRun['windows'][number]) => [byCollector.get(w.collector) ?? -1, byAccount.get(w.account) ?? -1, byRegion.get(w.region) ?? -1];
   run.windows = parts
     .flatMap((p) => p.run.windows)
     .sort((a, b) => {
@@ -342,11 +325,8 @@ export async function mergeShardedRun(
       return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
     });
   assertValid('snapshot-run.v1', run, `merged run.json of run ${runId}`);
-  const index: SnapshotIndex = { index: 'proofpack.snapshot-index/v1', snapshotId, envelopes };
-  assertValid('snapshot-index.v1', index, `merged index.json of run ${runId}`);
-  const gaps = sortGaps(uniqueGaps(parts.flatMap((p) => p.gaps)));
-  const gapsDoc = { gaps: 'proofpack.snapshot-gaps/v1', snapshotId, items: gaps };
-  assertValid('snapshot-gaps.v1', gapsDoc, `merged gaps.json of run ${runId}`);
+  const listings = buildSnapshotListings(snapshotId, envelopes, uniqueGaps(parts.flatMap((p) => p.gaps)), (file) => `merged ${file} of run ${runId}`);
+  const gaps = listings.gaps.items;
 
   const meta = first.record.metadata;
   const metadata: SnapshotMetadata = {
@@ -370,8 +350,8 @@ export async function mergeShardedRun(
     throw new StoreError(`run ${runId}: the snapshot holds files no shard recorded (${strays.slice(0, 5).join(', ')}); was another run written with the same --run-id?`);
   }
   await writer.writeFile(RUN_FILE, canonicalJson(run));
-  await writer.writeFile(INDEX_FILE, canonicalJson(index));
-  await writer.writeFile(GAPS_FILE, canonicalJson(gapsDoc));
+  await writer.writeFile(INDEX_FILE, canonicalJson(listings.index));
+  await writer.writeFile(GAPS_FILE, canonicalJson(listings.gaps));
   const committed = await writer.commit(metadata);
   return {
     status: 'merged',
