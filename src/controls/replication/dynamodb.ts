@@ -1,9 +1,9 @@
 import type { Capture } from '../../period/types.js';
-import { intervalExceptions, plural, unevaluated } from '../support/exceptions.js';
+import { plural, scopedTimelineExceptions } from '../support/exceptions.js';
 import { periodCaptures } from '../support/inventory.js';
 import { field, isObject, listOf, text, timeOf, type Json } from '../support/records.js';
-import { normalizeTags, scopeOf } from '../support/tags.js';
-import { findBadIntervals, observeResources, type Judgement } from '../support/timeline.js';
+import { normalizeTags } from '../support/tags.js';
+import { observeResources, type Judgement } from '../support/timeline.js';
 import type { Control, ControlException } from '../types.js';
 
 /** In-scope DynamoDB tables are global tables with an active replica in the paired region. */
@@ -45,20 +45,14 @@ export const replicationDynamodb: Control = {
     for (const t of timelines.values()) {
       const latest = t.latest?.resource;
       if (!latest) continue;
-      const name = text(latest, 'name') ?? t.key;
-      const scope = scopeOf(normalizeTags(field(latest, 'tags')), config.scope.tags);
-      if (scope === 'out') continue;
-      if (scope === 'unknown') {
-        exceptions.push(unevaluated(range, { resource: t.key, account: t.account, region: t.region, message: 'its tags could not be read, so its scope is unknown', evidence: [t.latest!.capture.evidenceId] }));
-        continue;
-      }
-      checked += 1;
-      const result = findBadIntervals(t.observations, range, t.since);
-      if (!result.known) {
-        exceptions.push(unevaluated(range, { resource: t.key, account: t.account, region: t.region, message: result.unknown[0] ?? 'unknown', evidence: t.observations.map((o) => o.evidence) }));
-        continue;
-      }
-      exceptions.push(...intervalExceptions(result, { resource: t.key, account: t.account, region: t.region, what: `table ${name} did not span its region pair` }));
+      const judged = scopedTimelineExceptions(range, t, {
+        resource: t.key,
+        tags: normalizeTags(field(latest, 'tags')),
+        scopeTags: config.scope.tags,
+        what: `table ${text(latest, 'name') ?? t.key} did not span its region pair`,
+      });
+      if (judged.scope === 'in') checked += 1;
+      if (judged.scope !== 'out') exceptions.push(...judged.exceptions);
     }
     if (checked === 0 && exceptions.length === 0) return { status: 'not_applicable', summary: 'no in-scope DynamoDB tables in paired regions', exceptions };
     const failing = new Set(exceptions.filter((e) => e.kind === 'failure').map((e) => e.resource)).size;

@@ -1,10 +1,10 @@
 import type { Capture } from '../../period/types.js';
 import { regionOfArn } from '../support/arn.js';
-import { intervalExceptions, plural, unevaluated } from '../support/exceptions.js';
+import { plural, scopedTimelineExceptions } from '../support/exceptions.js';
 import { periodCaptures } from '../support/inventory.js';
 import { bool, field, listOf, text, timeOf, type Json } from '../support/records.js';
-import { normalizeTags, scopeOf } from '../support/tags.js';
-import { findBadIntervals, observeResources, type Judgement, type ResourceTimeline } from '../support/timeline.js';
+import { normalizeTags } from '../support/tags.js';
+import { observeResources, type Judgement, type ResourceTimeline } from '../support/timeline.js';
 import type { Control, ControlException } from '../types.js';
 
 /** Global clusters by identifier, from every capture of rds.clusters (AWS answers the same list in each region). */
@@ -77,19 +77,14 @@ export const replicationRds: Control = {
       for (const t of timelines.values()) {
         const latest = t.latest?.resource;
         if (!latest || !approved.has(t.region)) continue;
-        const scope = scopeOf(normalizeTags(field(latest, 'TagList')), config.scope.tags);
-        if (scope === 'out') continue;
-        if (scope === 'unknown') {
-          exceptions.push(unevaluated(range, { resource: t.key, account: t.account, region: t.region, message: 'its tags could not be read, so its scope is unknown', evidence: [t.latest!.capture.evidenceId] }));
-          continue;
-        }
-        checked += 1;
-        const result = findBadIntervals(t.observations, range, t.since);
-        if (!result.known) {
-          exceptions.push(unevaluated(range, { resource: t.key, account: t.account, region: t.region, message: result.unknown[0] ?? 'unknown', evidence: t.observations.map((o) => o.evidence) }));
-          continue;
-        }
-        exceptions.push(...intervalExceptions(result, { resource: t.key, account: t.account, region: t.region, what: `${name(latest)} had no cross-region replica` }));
+        const judged = scopedTimelineExceptions(range, t, {
+          resource: t.key,
+          tags: normalizeTags(field(latest, 'TagList')),
+          scopeTags: config.scope.tags,
+          what: `${name(latest)} had no cross-region replica`,
+        });
+        if (judged.scope === 'in') checked += 1;
+        if (judged.scope !== 'out') exceptions.push(...judged.exceptions);
       }
     };
     evaluateAll(instances, (i) => `DB instance ${text(i, 'DBInstanceIdentifier')}`);

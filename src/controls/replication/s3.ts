@@ -1,11 +1,11 @@
 import type { Capture } from '../../period/types.js';
 import { configItemsOfType, itemDeleted, itemTime, type ConfigItem } from '../support/config-history.js';
-import { intervalExceptions, plural, unevaluated } from '../support/exceptions.js';
+import { plural, scopedTimelineExceptions } from '../support/exceptions.js';
 import { periodCaptures } from '../support/inventory.js';
 import { field, hasField, isObject, listOf, text, timeOf, type Json } from '../support/records.js';
-import { normalizeTags, scopeOf } from '../support/tags.js';
+import { normalizeTags } from '../support/tags.js';
 import { bucketNameOfArn } from '../support/arn.js';
-import { findBadIntervals, observeResources, type Judgement } from '../support/timeline.js';
+import { observeResources, type Judgement } from '../support/timeline.js';
 import type { Control, ControlException } from '../types.js';
 
 interface Destination {
@@ -106,20 +106,12 @@ export const replicationS3: Control = {
       const latest = t.latest?.resource;
       const name = t.key.split('|')[1];
       const tags = latest ? normalizeTags(field(latest, 'tags')) : t.latestItem ? normalizeTags(t.latestItem.item.tags ?? null) : undefined;
-      const scope = scopeOf(tags, config.scope.tags);
-      if (scope === 'out') continue;
-      if (scope === 'unknown') {
-        exceptions.push(unevaluated(range, { resource: name, account: t.account, region: t.region, message: 'its tags could not be read, so its scope is unknown', evidence: t.latest ? [t.latest.capture.evidenceId] : [] }));
-        continue;
-      }
+      const judged = scopedTimelineExceptions(range, t, { resource: name, tags, scopeTags: config.scope.tags, what: 'not versioned and replicating', unknownReason: 'no observation' });
+      if (judged.scope === 'out') continue;
+      exceptions.push(...judged.exceptions);
+      if (judged.scope === 'unknown') continue;
       inScope += 1;
       if (destinationsOfAll.has(name)) replicas += 1;
-      const result = findBadIntervals(t.observations, range, t.since);
-      if (!result.known) {
-        exceptions.push(unevaluated(range, { resource: name, account: t.account, region: t.region, message: result.unknown[0] ?? 'no observation', evidence: t.observations.map((o) => o.evidence) }));
-        continue;
-      }
-      exceptions.push(...intervalExceptions(result, { resource: name, account: t.account, region: t.region, what: 'not versioned and replicating' }));
     }
     if (inScope === 0 && exceptions.length === 0) {
       return { status: 'not_applicable', summary: 'no in-scope S3 buckets in the period', exceptions };

@@ -1,7 +1,8 @@
 import type { PeriodRange, PeriodView } from '../../period/types.js';
 import type { ControlException, ExceptionKind } from '../types.js';
-import type { TimelineResult } from './timeline.js';
-import { describeInterval } from './timeline.js';
+import { scopeOf, type Tags } from './tags.js';
+import type { ResourceTimeline, TimelineResult } from './timeline.js';
+import { describeInterval, findBadIntervals } from './timeline.js';
 
 export function makeException(
   kind: ExceptionKind,
@@ -61,4 +62,29 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 /** Instants of the period range, for exceptions about the period as a whole. */
 export function wholePeriod(view: PeriodView): { from: string; to: string } {
   return { from: view.period.from, to: view.period.to };
+}
+
+/**
+ * What a control over in-scope resources makes of one resource's timeline: out of scope, nothing;
+ * tags that could not be read, one unevaluated exception (its scope is unknown); in scope, one
+ * failure per interval out of compliance ("<what> from … to …"), or unevaluated when the timeline
+ * cannot tell (`unknownReason` when it gives no reason).
+ */
+export function scopedTimelineExceptions(
+  range: Pick<PeriodRange, 'from' | 'to'>,
+  timeline: ResourceTimeline<unknown>,
+  options: { resource: string; tags: Tags | null | undefined; scopeTags: Tags | undefined; what: string; unknownReason?: string },
+): { scope: 'out' } | { scope: 'in' | 'unknown'; exceptions: ControlException[] } {
+  const where = { resource: options.resource, account: timeline.account, region: timeline.region };
+  const scope = scopeOf(options.tags, options.scopeTags);
+  if (scope === 'out') return { scope };
+  if (scope === 'unknown') {
+    const evidence = timeline.latest ? [timeline.latest.capture.evidenceId] : [];
+    return { scope, exceptions: [unevaluated(range, { ...where, message: 'its tags could not be read, so its scope is unknown', evidence })] };
+  }
+  const result = findBadIntervals(timeline.observations, range, timeline.since);
+  if (!result.known) {
+    return { scope, exceptions: [unevaluated(range, { ...where, message: result.unknown[0] ?? options.unknownReason ?? 'unknown', evidence: timeline.observations.map((o) => o.evidence) })] };
+  }
+  return { scope, exceptions: intervalExceptions(result, { ...where, what: options.what }) };
 }
