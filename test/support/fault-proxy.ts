@@ -34,7 +34,7 @@ export interface ProxiedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
-  /** The operation as best it can be told: X-Amz-Target op, Action=, or METHOD path. */
+  /** The operation as best it can be told: X-Amz-Target op, Action=, or METHOD path?sub-resource (operationOf). */
   operation: string;
   throttled: boolean;
   canned: boolean;
@@ -58,42 +58,58 @@ export async function startFaultProxy(options: { target?: string; latencyMs?: nu
   const target = options.target ? new URL(options.target) : undefined;
   const latency = options.latencyMs ?? 0;
 
+  const server = await listenLoopback((req, raw, res) => {
+    const body = raw.toString('utf8');
+    const info = describe(req, body);
+    const rule = rules.find((r) => matches(r.match, { ...info, body }, req.method ?? 'GET'));
+    const entry: ProxiedRequest = { ...info, method: req.method ?? 'GET', headers: req.headers, body, throttled: false, canned: false };
+    requests.push(entry);
+    const respond = () => {
+      if (rule && rule.remaining > 0) {
+        rule.remaining -= 1;
+        entry.throttled = true;
+        return send(res, throttlingResponse(rule.protocol ?? guessProtocol(req)));
+      }
+      if (rule?.respond) {
+        entry.canned = true;
+        return send(res, typeof rule.respond === 'function' ? rule.respond(entry) : rule.respond);
+      }
+      if (!target) return send(res, { status: 404, body: 'no target and no canned response' });
+      forward(req, raw, res, target);
+    };
+    if (latency > 0) setTimeout(respond, latency);
+    else respond();
+  });
+  return {
+    url: server.url,
+    requests,
+    setRules(next) {
+      rules = next.map((r) => ({ ...r, remaining: r.throttle ?? 0 }));
+    },
+    stop: server.stop,
+  };
+}
+
+/**
+ * A loopback HTTP server on a free port that hands `handle` each request with its whole body and
+ * when it arrived (performance.now()): the fault proxy here, the latency proxy of the benchmarks.
+ */
+export async function listenLoopback(
+  handle: (req: IncomingMessage, body: Buffer, res: ServerResponse, arrivedAt: number) => void,
+  options: { keepAliveTimeoutMs?: number } = {},
+): Promise<{ url: string; stop(): Promise<void> }> {
   const server = createServer((req, res) => {
+    const arrivedAt = performance.now();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const body = raw.toString('utf8');
-      const info = describe(req, body);
-      const rule = rules.find((r) => matches(r.match, { ...info, body }, req.method ?? 'GET'));
-      const entry: ProxiedRequest = { ...info, method: req.method ?? 'GET', headers: req.headers, body, throttled: false, canned: false };
-      requests.push(entry);
-      const respond = () => {
-        if (rule && rule.remaining > 0) {
-          rule.remaining -= 1;
-          entry.throttled = true;
-          return send(res, throttlingResponse(rule.protocol ?? guessProtocol(req)));
-        }
-        if (rule?.respond) {
-          entry.canned = true;
-          return send(res, typeof rule.respond === 'function' ? rule.respond(entry) : rule.respond);
-        }
-        if (!target) return send(res, { status: 404, body: 'no target and no canned response' });
-        forward(req, raw, res, target);
-      };
-      if (latency > 0) setTimeout(respond, latency);
-      else respond();
-    });
+    req.on('end', () => handle(req, Buffer.concat(chunks), res, arrivedAt));
   });
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
-    requests,
-    setRules(next) {
-      rules = next.map((r) => ({ ...r, remaining: r.throttle ?? 0 }));
-    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -102,12 +118,33 @@ export async function startFaultProxy(options: { target?: string; latencyMs?: nu
   };
 }
 
-function describe(req: IncomingMessage, body: string): { path: string; operation: string; target?: string; action?: string } {
+/** X-Amz-Target's operation (JSON protocols), Action= (query protocols), else METHOD, path and sub-resource (REST). */
+export function operationOf(req: IncomingMessage, body: string): string {
+  const { target, action, path } = describeParts(req, body);
+  return target ?? action ?? `${req.method} ${path.split('?')[0]}${restQuery(path)}`;
+}
+
+/** The sub-resource of a REST request (`?versioning`, `?replication`…), which names the S3 operation. */
+function restQuery(url: string): string {
+  const query = url.split('?')[1];
+  if (!query) return '';
+  const keys = query
+    .split('&')
+    .map((p) => p.split('=')[0])
+    .filter((k) => k && !['x-id', 'max-keys', 'prefix', 'delimiter', 'continuation-token', 'list-type', 'encoding-type'].includes(k));
+  return keys.length > 0 ? `?${keys.sort().join('&')}` : '';
+}
+
+function describeParts(req: IncomingMessage, body: string): { path: string; target?: string; action?: string } {
   const path = req.url ?? '/';
   const targetHeader = req.headers['x-amz-target'];
   const target = typeof targetHeader === 'string' ? targetHeader.split('.').pop() : undefined;
   const action = /(?:^|&)Action=([A-Za-z0-9]+)/.exec(body)?.[1] ?? /[?&]Action=([A-Za-z0-9]+)/.exec(path)?.[1];
-  return { path, target, action, operation: target ?? action ?? `${req.method} ${path.split('?')[0]}` };
+  return { path, target, action };
+}
+
+function describe(req: IncomingMessage, body: string): { path: string; operation: string; target?: string; action?: string } {
+  return { ...describeParts(req, body), operation: operationOf(req, body) };
 }
 
 function matches(m: RequestMatch, info: { path: string; target?: string; action?: string; body: string }, method: string): boolean {
@@ -162,7 +199,8 @@ function send(res: ServerResponse, response: CannedResponse): void {
   res.end(response.body);
 }
 
-function forward(req: IncomingMessage, body: Buffer, res: ServerResponse, target: URL): void {
+/** Sends the request on to `target` and pipes the answer back (502 when the target cannot be reached). */
+export function forward(req: IncomingMessage, body: Buffer, res: ServerResponse, target: URL): void {
   const upstream = httpRequest(
     { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
     (up) => {
