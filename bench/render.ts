@@ -8,25 +8,20 @@
  *
  * Target (issue 5): 50,000 rows under 1.5 GB peak tree PSS.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_RENDER_LIMITS } from '../src/render/document-plan.js';
+import { describePeak, findPeakTreeMem, measureWorker, type PeakSample } from './support/peak-worker.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.dirname(here);
-const workDir = path.join(here, '.work');
-const peakTreeMem = process.env.PEAK_TREE_MEM ?? '/work/shared/tools/peak-tree-mem';
-const TARGET_PSS_MB = 1500;
+const workDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '.work');
 
 function listArg(name: string, fallback: number[]): number[] {
   const at = process.argv.indexOf(name);
   return at > 0 && process.argv[at + 1] ? process.argv[at + 1].split(',').map(Number) : fallback;
 }
 
-interface Measurement {
+interface Measurement extends PeakSample {
   rows: number;
   chunkRows: number;
   pages: number;
@@ -34,39 +29,14 @@ interface Measurement {
   renderSeconds: number;
   pdfBytes: number;
   blockedRequests: number;
-  wallSeconds: number;
-  peakPssMb: number;
-  peakRssMb: number;
 }
 
 function measure(rows: number, chunkRows: number): Promise<Measurement> {
   const out = path.join(workDir, `evidence-index-${rows}-${chunkRows}.pdf`);
-  const child = spawn(peakTreeMem, [process.execPath, '--import', 'tsx', path.join(here, 'render-worker.ts'), String(rows), String(chunkRows), out], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const peak = /peak_tree_rss_mb=(\d+) peak_tree_pss_mb=(\d+) wall_s=([\d.]+)/.exec(stderr);
-      const line = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !peak || !line.startsWith('{')) {
-        reject(new Error(`${rows} rows failed (exit ${code}):\n${stderr}`));
-        return;
-      }
-      resolve({ ...JSON.parse(line), peakRssMb: Number(peak[1]), peakPssMb: Number(peak[2]), wallSeconds: Number(peak[3]) });
-    });
-  });
+  return measureWorker<Measurement>('render-worker.ts', [String(rows), String(chunkRows), out], `${rows} rows`);
 }
 
-if (!existsSync(peakTreeMem)) {
-  console.error(`peak-tree-mem not found at ${peakTreeMem}; set PEAK_TREE_MEM to its path`);
-  process.exitCode = 2;
-} else {
+if (findPeakTreeMem()) {
   await mkdir(workDir, { recursive: true });
   const sizes = listArg('--sizes', [1_000, 10_000, 50_000]);
   const chunks = listArg('--chunk-rows', [DEFAULT_RENDER_LIMITS.chunkRows]);
@@ -94,10 +64,7 @@ if (!existsSync(peakTreeMem)) {
     }
   }
   const largest = results.filter((m) => m.rows === Math.max(...sizes));
-  for (const m of largest) {
-    const verdict = m.peakPssMb < TARGET_PSS_MB ? 'within' : 'OVER';
-    console.log(`${m.rows} rows, chunk ${m.chunkRows}: peak tree PSS ${m.peakPssMb} MB is ${verdict} the ${TARGET_PSS_MB} MB target (${((m.peakPssMb / TARGET_PSS_MB) * 100).toFixed(0)}%)`);
-  }
+  for (const m of largest) console.log(`${m.rows} rows, chunk ${m.chunkRows}: ${describePeak(m.peakPssMb)}`);
   const small = results.find((m) => m.rows === Math.min(...sizes));
   if (small && largest[0] && small !== largest[0]) {
     console.log(`time per row, ${largest[0].rows} vs ${small.rows} rows: ${((largest[0].renderSeconds / largest[0].rows) / (small.renderSeconds / small.rows)).toFixed(2)}×`);

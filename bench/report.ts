@@ -10,24 +10,19 @@
  *
  * Target (issue 5): 50,000 rows under 1.5 GB peak tree PSS.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describePeak, findPeakTreeMem, measureWorker, type PeakSample } from './support/peak-worker.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.dirname(here);
-const workDir = path.join(here, '.work', 'report');
-const peakTreeMem = process.env.PEAK_TREE_MEM ?? '/work/shared/tools/peak-tree-mem';
-const TARGET_PSS_MB = 1500;
+const workDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '.work', 'report');
 
 function arg(name: string): string | undefined {
   const at = process.argv.indexOf(name);
   return at > 0 ? process.argv[at + 1] : undefined;
 }
 
-interface Measurement {
+interface Measurement extends PeakSample {
   rows: number;
   paperSize: string;
   pages: number;
@@ -37,35 +32,13 @@ interface Measurement {
   pdfBytes: number;
   csvBytes: number;
   blockedRequests: number;
-  wallSeconds: number;
-  peakPssMb: number;
-  peakRssMb: number;
 }
 
 function measure(rows: number, paper: string): Promise<Measurement> {
-  const child = spawn(peakTreeMem, [process.execPath, '--import', 'tsx', path.join(here, 'report-worker.ts'), String(rows), workDir, paper], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const peak = /peak_tree_rss_mb=(\d+) peak_tree_pss_mb=(\d+) wall_s=([\d.]+)/.exec(stderr);
-      const line = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !peak || !line.startsWith('{')) {
-        reject(new Error(`${rows} rows failed (exit ${code}):\n${stderr}`));
-        return;
-      }
-      resolve({ ...JSON.parse(line), peakRssMb: Number(peak[1]), peakPssMb: Number(peak[2]), wallSeconds: Number(peak[3]) });
-    });
-  });
+  return measureWorker<Measurement>('report-worker.ts', [String(rows), workDir, paper], `${rows} rows`);
 }
 
-if (!existsSync(peakTreeMem)) {
-  console.error(`peak-tree-mem not found at ${peakTreeMem}; set PEAK_TREE_MEM to its path`);
-  process.exitCode = 2;
-} else {
+if (findPeakTreeMem()) {
   await mkdir(workDir, { recursive: true });
   const sizes = (arg('--sizes') ?? '1000,10000,50000').split(',').map(Number);
   const paper = arg('--paper') === 'Letter' ? 'Letter' : 'A4';
@@ -94,8 +67,7 @@ if (!existsSync(peakTreeMem)) {
     );
   }
   const largest = results.reduce((a, b) => (b.rows > a.rows ? b : a));
-  const verdict = largest.peakPssMb < TARGET_PSS_MB ? 'within' : 'OVER';
-  console.log(`${largest.rows} rows: peak tree PSS ${largest.peakPssMb} MB is ${verdict} the ${TARGET_PSS_MB} MB target (${((largest.peakPssMb / TARGET_PSS_MB) * 100).toFixed(0)}%)`);
+  console.log(`${largest.rows} rows: ${describePeak(largest.peakPssMb)}`);
   const smallest = results.reduce((a, b) => (b.rows < a.rows ? b : a));
   if (smallest !== largest) {
     console.log(`time per row, ${largest.rows} vs ${smallest.rows} rows: ${(largest.renderSeconds / largest.rows / (smallest.renderSeconds / smallest.rows)).toFixed(2)}×`);
