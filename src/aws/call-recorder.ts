@@ -23,19 +23,34 @@ const PAGINATION_KEYS = new Set(['NextToken', 'nextToken', 'Marker', 'Continuati
  */
 export class CallRecorder {
   private readonly calls: RawCall[] = [];
+  private readonly adopted: RawCall[] = [];
 
   record(call: RawCall): void {
     this.calls.push(call);
   }
 
+  /** The requests this recorder saw itself (not adopted ones). */
   get count(): number {
     return this.calls.length;
+  }
+
+  /** The requests this recorder saw itself, in order. */
+  raw(): readonly RawCall[] {
+    return this.calls;
+  }
+
+  /**
+   * Calls another recorder saw that this evidence was derived from (an organization-wide listing
+   * shared by several envelopes): in the summary, not in `count`, so requests are counted once.
+   */
+  adopt(calls: readonly RawCall[]): void {
+    this.adopted.push(...calls);
   }
 
   /** Calls grouped by operation, region and parameters: a paginated listing is one record with N pages. */
   summarize(): CallRecord[] {
     const groups = new Map<string, CallRecord>();
-    for (const call of this.calls) {
+    for (const call of [...this.adopted, ...this.calls]) {
       const key = `${call.operation}|${call.region}|${canonicalJson(call.parameters, 0)}`;
       let group = groups.get(key);
       if (!group) {

@@ -13,6 +13,8 @@ export interface ResolvedAccounts {
   notes: string[];
   /** Accounts worked on at once (organization mode, `accounts.concurrency`); undefined: no limit beyond the task lanes. */
   accountConcurrency?: number;
+  /** Accounts in scope that other shards collect (an organization-wide listing may be made with one of their roles). */
+  otherShards: AccountTarget[];
 }
 
 /** Accounts collected at once in organization mode when the config does not say. */
@@ -37,13 +39,15 @@ export async function resolveAccounts(
     const inShard = new Set(shardAccounts([...resolved.accounts, ...resolved.skipped], options.shard).map((a) => a.id));
     return {
       accounts: resolved.accounts.filter((a) => inShard.has(a.id)),
+      otherShards: resolved.accounts.filter((a) => !inShard.has(a.id)),
       gaps: resolved.gaps.filter((g) => inShard.has(g.account)),
       notes: resolved.notes,
       accountConcurrency: config.accounts.concurrency ?? DEFAULT_ACCOUNT_CONCURRENCY,
     };
   }
   const accounts = config.accounts.map((a) => ({ id: a.id, name: a.name, ...(a.roleArn ? { roleArn: a.roleArn } : {}) }));
-  return { accounts: shardAccounts(accounts, options.shard), gaps: [], notes: [] };
+  const inShard = shardAccounts(accounts, options.shard);
+  return { accounts: inShard, otherShards: accounts.filter((a) => !inShard.includes(a)), gaps: [], notes: [] };
 }
 
 /**

@@ -19,6 +19,7 @@ import { AccountLanes } from './account-lanes.js';
 import { resolveAccounts } from './accounts.js';
 import { collectors as registry, selectCollectors } from './index.js';
 import type { Collector, CollectorContext, CollectorOutput } from './types.js';
+import { SharedListings, type ViewAccount } from './shared-listings.js';
 import { TaskLanes, orderTasksForLanes } from './task-lanes.js';
 import { planWindows, type PlannedWindow } from './windows.js';
 
@@ -164,27 +165,25 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
     const identities = new Map<string, CallerIdentity | null>();
     const reachable: AccountTarget[] = [];
     const accountLimit = resolved.accountConcurrency ?? runAccounts.length;
+    const reach = (account: AccountTarget) => reachAccount(factory, account, config.regions[0], now);
     await mapWithConcurrency(runAccounts, Math.max(1, accountLimit), async (account) => {
-      try {
-        const out = await factory.forRegion(account, config.regions[0]).sts.send(new GetCallerIdentityCommand({}));
-        identities.set(account.id, { account: out.Account ?? account.id, arn: out.Arn ?? '', ...(out.UserId ? { userId: out.UserId } : {}) });
-        reachable.push(account);
-      } catch (error) {
-        identities.set(account.id, null);
-        const info = classifyAwsError(error);
-        gaps.push({
-          collector: '*',
-          account: account.id,
-          region: '*',
-          kind: 'account',
-          operation: account.roleArn ? 'sts:AssumeRole' : 'sts:GetCallerIdentity',
-          errorCode: info.code,
-          message: `account ${account.name} (${account.id}) could not be reached: ${info.message}`,
-          at: now().toISOString(),
-        });
-      }
+      const reached = await reach(account);
+      identities.set(account.id, 'identity' in reached ? reached.identity : null);
+      if ('identity' in reached) reachable.push(account);
+      else gaps.push(reached.gap);
     });
     reachable.sort((a, b) => runAccounts.indexOf(a) - runAccounts.indexOf(b));
+
+    // Organization-wide listings (ctx.viaAccount) are made with the role of an account in scope:
+    // one this run collects or, when sharding, one another shard collects.
+    const viewAccounts = new Map<string, ViewAccount>();
+    for (const account of reachable) viewAccounts.set(account.id, { target: account, identity: identities.get(account.id)! });
+    for (const id of viewAccountIds(config)) {
+      const other = resolved.otherShards.find((a) => a.id === id);
+      if (viewAccounts.has(id) || !other) continue;
+      const reached = await reach(other);
+      if ('identity' in reached) viewAccounts.set(id, { target: other, identity: reached.identity });
+    }
 
     // A window's own gaps (time the source no longer keeps) travel with its task into the envelope
     // and gaps.json; for an account that could not be reached they go to gaps.json directly.
@@ -209,6 +208,14 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
         }
       }
     }
+
+    // An organization-wide listing covers the windows planned for every account of its region.
+    const shared = new SharedListings(viewAccounts, (collectorId, region) =>
+      reachable.flatMap((a) => {
+        const w = windowsByKey.get(`${collectorId}|${a.id}|${region}`);
+        return w ? [{ start: new Date(w.start), end: new Date(w.end) }] : [];
+      }),
+    );
 
     const alreadyWritten = new Set(writer.writtenFiles());
     const pending = tasks.filter((t) => !alreadyWritten.has(envelopePath(t.account.id, t.region, t.collector.id)));
@@ -245,6 +252,7 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
             toolVersion: TOOL_VERSION,
             identity: identities.get(task.account.id) ?? null,
             endpointUrl: options.endpointUrl,
+            shared,
             now,
             onDetail: (detail) =>
               options.onProgress?.({ type: 'detail', collector: task.collector.id, account: task.account.id, region: task.region, detail }),
@@ -300,6 +308,43 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
   }
 }
 
+/** The accounts whose roles make organization-wide listings (config `backupOrganizationView`). */
+function viewAccountIds(config: Config): string[] {
+  return config.backupOrganizationView ? [config.backupOrganizationView.account] : [];
+}
+
+/** Who the run is in an account (GetCallerIdentity, through the account's role), or the gap saying it cannot act there. */
+async function reachAccount(
+  factory: AwsClientFactory,
+  account: AccountTarget,
+  region: string,
+  now: () => Date,
+): Promise<{ identity: CallerIdentity } | { gap: Gap }> {
+  try {
+    const out = await factory.forRegion(account, region).sts.send(new GetCallerIdentityCommand({}));
+    return { identity: { account: out.Account ?? account.id, arn: out.Arn ?? '', ...(out.UserId ? { userId: out.UserId } : {}) } };
+  } catch (error) {
+    const info = classifyAwsError(error);
+    return {
+      gap: {
+        collector: '*',
+        account: account.id,
+        region: '*',
+        kind: 'account',
+        operation: account.roleArn ? 'sts:AssumeRole' : 'sts:GetCallerIdentity',
+        errorCode: info.code,
+        message: `account ${account.name} (${account.id}) could not be reached: ${info.message}`,
+        at: now().toISOString(),
+      },
+    };
+  }
+}
+
+/** An organization-wide listing's account is not reachable in this run: a gap for each envelope that needed it. */
+export class ViewUnavailableError extends Error {
+  override name = 'ViewUnavailableError';
+}
+
 /** Thrown when a run is stopped early; the partial snapshot stays for `collect --resume`. */
 export class CollectionInterruptedError extends Error {
   override name = 'CollectionInterruptedError';
@@ -322,6 +367,8 @@ export interface TaskEnvironment {
   /** The clock of the envelope's times and its gaps' (the sample generator: simulated time). */
   now: () => Date;
   onDetail?: (detail: string) => void;
+  /** Organization-wide listings shared by the run's tasks (ctx.viaAccount); absent: ctx.viaAccount fails with a gap. */
+  shared?: SharedListings;
   /** Runs the collector; default `collector.collect(ctx)` (the sample generator stands in for people's files here). */
   collect?: (collector: Collector, ctx: CollectorContext) => Promise<CollectorOutput<unknown>>;
 }
@@ -341,6 +388,8 @@ export async function runCollectorTask(task: CollectorTask, env: TaskEnvironment
   const window = task.window
     ? { start: new Date(task.window.start), end: new Date(task.window.end) }
     : { start: started, end: started };
+  // Set when the data comes from an organization-wide listing made with another account's role.
+  let view: { identity: CallerIdentity; description: string } | undefined;
   const ctx: CollectorContext = {
     config: env.config,
     account: { id: account.id, name: account.name },
@@ -378,6 +427,16 @@ export async function runCollectorTask(task: CollectorTask, env: TaskEnvironment
       envelopeGaps.push({ ...gapBase, ...gap });
     },
     progress: env.onDetail ?? (() => undefined),
+    async viaAccount(accountId, request, list) {
+      const holder = env.shared?.account(accountId);
+      if (!holder) throw new ViewUnavailableError(`${request.view}: account ${accountId} is not reachable in this run (not an account in scope, or its role could not be assumed)`);
+      const outcome = await env.shared!.once(`${accountId}|${request.region}|${request.key}`, () => list(env.clients(holder.target, request.region)));
+      recorder.adopt(outcome.calls);
+      view = { identity: holder.identity, description: request.view };
+      if ('error' in outcome) throw outcome.error;
+      return outcome.value as Awaited<ReturnType<typeof list>>;
+    },
+    regionWindows: env.shared?.windowsOf(collector.id, region) ?? [window],
   };
 
   let output: CollectorOutput<unknown>;
@@ -422,11 +481,12 @@ export async function runCollectorTask(task: CollectorTask, env: TaskEnvironment
     complete: !envelopeGaps.some((g) => g.kind !== 'window'),
     provenance: {
       toolVersion: env.toolVersion,
-      callerIdentity: collector.scope === 'local' ? null : env.identity,
+      callerIdentity: collector.scope === 'local' ? null : (view?.identity ?? env.identity),
       ...(env.endpointUrl ? { endpoint: env.endpointUrl } : {}),
       startedAt: started.toISOString(),
       endedAt: ended.toISOString(),
       ...(output.source ? { source: output.source } : {}),
+      ...(view ? { view: view.description } : {}),
       calls: recorder.summarize(),
     },
     recordCount: output.recordCount ?? defaultRecordCount(data),

@@ -42,6 +42,20 @@ export interface CollectorContext {
   addGap(gap: Omit<Gap, 'collector' | 'account' | 'region'>): void;
   /** Progress detail for the TTY display. */
   progress(detail: string): void;
+  /**
+   * An organization-wide listing made once per run with another in-scope account's role (AWS
+   * Backup's ListBackupJobs with ByAccountId "*" from the management or delegated-admin account).
+   * The first task asking for `key` runs `list` with that account's clients in `region`; the others
+   * share its answer. The listing's requests go into this envelope's provenance, whose caller
+   * identity becomes that account's and whose `view` is `view`. Throws — a gap for this envelope —
+   * when the account is not reachable in this run or the listing failed.
+   */
+  viaAccount<T>(accountId: string, request: { key: string; region: string; view: string }, list: (clients: RegionClients) => Promise<T>): Promise<T>;
+  /**
+   * The windows planned for this collector in this region across the run's reachable accounts
+   * (an organization-wide listing covers them all); this task's window alone when not known.
+   */
+  readonly regionWindows: ReadonlyArray<{ start: Date; end: Date }>;
 }
 
 /** The output of one collector run: its data, and optionally its record count and source. */

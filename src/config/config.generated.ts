@@ -108,6 +108,15 @@ export interface ProofpackConfig {
     region: string;
     account?: string;
   };
+  /**
+   * AWS Backup's cross-account job listing: backup jobs of every account come from one ListBackupJobs listing per region with ByAccountId "*", made with the role of this account (the organization's management account or AWS Backup's delegated administrator), so calls grow with regions, not accounts. Each account still gets its own evidence file. Copy and restore jobs stay per account: AWS documents the organization-wide value for ListBackupJobs only.
+   */
+  backupOrganizationView?: {
+    /**
+     * The account whose role lists the organization's backup jobs; one of the accounts in scope.
+     */
+    account: string;
+  };
   report?: {
     paperSize?: 'A4' | 'Letter';
   };

@@ -123,8 +123,10 @@ function coerceAccountIds(raw: Record<string, unknown>, issue: (p: Array<string 
       if (a && typeof a === 'object' && 'id' in a) (a as Record<string, unknown>).id = fix((a as Record<string, unknown>).id, ['accounts', i, 'id']);
     });
   }
-  const agg = raw.aggregator as Record<string, unknown> | undefined;
-  if (agg && typeof agg === 'object' && 'account' in agg) agg.account = fix(agg.account, ['aggregator', 'account']);
+  for (const key of ['aggregator', 'backupOrganizationView']) {
+    const holder = raw[key] as Record<string, unknown> | undefined;
+    if (holder && typeof holder === 'object' && 'account' in holder) holder.account = fix(holder.account, [key, 'account']);
+  }
   return reported;
 }
 
@@ -236,6 +238,13 @@ function semanticChecks(c: Partial<ProofpackConfig>, issue: (p: Array<string | n
       issue(['aggregator', 'account'], `account ${aggregator.account} is not one of the accounts in scope; the aggregator is read with that account's role`);
     } else if (c.accounts && typeof c.accounts === 'object' && !Array.isArray(c.accounts) && aggregator.account === undefined) {
       issue(['aggregator'], 'name the account that holds the aggregator (aggregator.account): with an organization query there is no first listed account to read it with');
+    }
+  }
+  // AWS Backup's organization-wide job listing is made with the role of one account in scope.
+  const backupView = c.backupOrganizationView;
+  if (backupView && typeof backupView === 'object' && typeof backupView.account === 'string' && Array.isArray(c.accounts)) {
+    if (!c.accounts.some((a) => a?.id === backupView.account)) {
+      issue(['backupOrganizationView', 'account'], `account ${backupView.account} is not one of the accounts in scope; the organization's backup jobs are listed with that account's role`);
     }
   }
   if (Array.isArray(c.waivers) && knownControlIds) {

@@ -34,6 +34,8 @@ export interface Provenance {
   startedAt: string;
   endedAt: string;
   source?: string;
+  /** An organization-wide listing made with another account's role (callerIdentity), filtered to this envelope's account. */
+  view?: string;
   calls: CallRecord[];
 }
 

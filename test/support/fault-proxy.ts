@@ -52,7 +52,15 @@ export interface FaultProxy {
  * throttling errors a set number of times, or serve recorded AWS responses. The SDK's real retry
  * and deserialization code runs against it, so "throttled, then succeeds" is tested for real.
  */
-export async function startFaultProxy(options: { target?: string; latencyMs?: number; rules?: FaultRule[] } = {}): Promise<FaultProxy> {
+export async function startFaultProxy(
+  options: {
+    target?: string;
+    latencyMs?: number;
+    rules?: FaultRule[];
+    /** Sees each forwarded request's response (e.g. which account an AssumeRole's access key belongs to). */
+    onForwarded?: (req: ProxiedRequest, status: number, body: string) => void;
+  } = {},
+): Promise<FaultProxy> {
   let rules = (options.rules ?? []).map((r) => ({ ...r, remaining: r.throttle ?? 0 }));
   const requests: ProxiedRequest[] = [];
   const target = options.target ? new URL(options.target) : undefined;
@@ -75,7 +83,8 @@ export async function startFaultProxy(options: { target?: string; latencyMs?: nu
         return send(res, typeof rule.respond === 'function' ? rule.respond(entry) : rule.respond);
       }
       if (!target) return send(res, { status: 404, body: 'no target and no canned response' });
-      forward(req, raw, res, target);
+      const observe = options.onForwarded;
+      forward(req, raw, res, target, observe ? (status, text) => observe(entry, status, text) : undefined);
     };
     if (latency > 0) setTimeout(respond, latency);
     else respond();
@@ -200,11 +209,16 @@ function send(res: ServerResponse, response: CannedResponse): void {
 }
 
 /** Sends the request on to `target` and pipes the answer back (502 when the target cannot be reached). */
-export function forward(req: IncomingMessage, body: Buffer, res: ServerResponse, target: URL): void {
+export function forward(req: IncomingMessage, body: Buffer, res: ServerResponse, target: URL, observe?: (status: number, body: string) => void): void {
   const upstream = httpRequest(
     { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
     (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
+      if (observe) {
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => observe(up.statusCode ?? 502, Buffer.concat(chunks).toString('utf8')));
+      }
       up.pipe(res);
     },
   );

@@ -63,6 +63,15 @@ describe('config checks', () => {
     expect(problems({ accounts, aggregator: { name: 'org', region: 'us-east-1', account: '222222222222' } })).toEqual([]);
   });
 
+  test('backupOrganizationView.account must be one of the accounts in scope, and is required', () => {
+    expect(problems({ accounts, backupOrganizationView: { account: '333333333333' } })).toEqual([
+      "proofpack.yaml:1: backupOrganizationView.account: account 333333333333 is not one of the accounts in scope; the organization's backup jobs are listed with that account's role",
+    ]);
+    expect(problems({ accounts, backupOrganizationView: { account: '222222222222' } })).toEqual([]);
+    expect(problems({ accounts: { organization: true, roleName: 'proofpack-read' }, backupOrganizationView: { account: '222222222222' } })).toEqual([]);
+    expect(problems({ accounts, backupOrganizationView: {} })).toEqual([expect.stringContaining('backupOrganizationView')]);
+  });
+
   test('with an organization query, aggregator.account is required', () => {
     expect(problems({ accounts: { organization: true, roleName: 'proofpack-read' }, aggregator: { name: 'org', region: 'us-east-1' } })).toEqual([
       'proofpack.yaml:1: aggregator: name the account that holds the aggregator (aggregator.account): with an organization query there is no first listed account to read it with',
