@@ -29,6 +29,8 @@ export interface PopulationSourceRecord {
   evidenceId?: string;
   evidencePath?: string;
   callerIdentity: CallerIdentity | null;
+  /** Set when the rows came from an organization-wide listing made with another account's role (provenance.view). */
+  view?: string;
   /** API operations as the envelope's provenance recorded them. */
   operations: ReadonlyArray<{ operation: string; parameters: Record<string, unknown>; pages: number; records: number; requestIds?: readonly string[] }>;
   /** Rows of this population that came from this source. */

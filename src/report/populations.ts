@@ -747,6 +747,7 @@ export function buildPopulationInput(definition: PopulationDefinition, input: Bu
         evidenceId: e.id,
         ...(input.bundlePaths.has(e.id) ? { evidencePath: input.bundlePaths.get(e.id) } : {}),
         callerIdentity: f.provenance.callerIdentity,
+        ...(f.provenance.view ? { view: f.provenance.view } : {}),
         toolVersion: f.provenance.toolVersion,
         collectedAt: f.provenance.endedAt,
         complete: e.complete,
@@ -796,8 +797,15 @@ const SNAPSHOT_IDS_IN_HEADER = 24;
 function describeSources(sources: readonly ReportPopulationSource[], snapshotIds: readonly string[]): Array<[string, string]> {
   if (sources.length === 0) return [['sources', 'none: no trusted evidence of these sources in the period (see 06_Coverage.csv)']];
   const byOperation = new Map<string, { calls: number; pages: number; records: number; failed: number }>();
+  // An organization-wide listing appears in the provenance of every account it fed: count it once (by its request ids).
+  const seen = new Set<string>();
   for (const s of sources) {
     for (const op of s.operations) {
+      if (op.requestIds?.length) {
+        const key = `${op.operation}|${op.requestIds.join(' ')}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
       const t = byOperation.get(op.operation) ?? { calls: 0, pages: 0, records: 0, failed: 0 };
       t.calls += 1;
       t.pages += op.pages;

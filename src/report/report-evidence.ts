@@ -28,6 +28,8 @@ export interface EvidenceFacts {
     endpoint?: string;
     startedAt: string;
     endedAt: string;
+    /** Set for an organization-wide listing made with another account's role. */
+    view?: string;
     calls: CallRecord[];
   };
 }
@@ -136,6 +138,7 @@ export async function readEvidenceFacts(
         ...(p.endpoint ? { endpoint: p.endpoint } : {}),
         startedAt: p.startedAt,
         endedAt: p.endedAt,
+        ...(p.view ? { view: p.view } : {}),
         calls: p.calls,
       },
     });

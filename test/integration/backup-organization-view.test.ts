@@ -12,7 +12,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { parseCsv, parseCsvHeaderBlock } from '../../src/bundle/csv.js';
 import { backupJobs } from '../../src/collectors/backup/backup-jobs.js';
+import type { Config } from '../../src/config/types.js';
+import { loadPeriod } from '../../src/period/load-period.js';
+import { buildReportPopulations } from '../../src/report/populations.js';
+import { readBundledChain, readEvidenceFacts } from '../../src/report/report-evidence.js';
 import { collectSnapshot, type CollectResult } from '../../src/collectors/run-collection.js';
 import { validateEnvelope } from '../../src/evidence/envelope.js';
 import { LocalEvidenceStore } from '../../src/evidence/local-store.js';
@@ -89,9 +94,14 @@ interface FakeBackup {
 async function fakeBackup(options: { denyOrganizationWide?: boolean; unreachable?: string } = {}): Promise<FakeBackup> {
   const keys = new Map<string, string>(); // access key → account, from AssumeRole answers
   const listings: FakeBackup['listings'] = [];
+  let requestCount = 0;
   const json = (status: number, body: unknown, errorType?: string) => ({
     status,
-    headers: { 'content-type': 'application/json', ...(errorType ? { 'x-amzn-errortype': errorType } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      'x-amzn-requestid': `list-backup-jobs-${(requestCount += 1)}`,
+      ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+    },
     body: JSON.stringify(body),
   });
   const listBackupJobs = (req: ProxiedRequest) => {
@@ -142,6 +152,8 @@ async function fakeBackup(options: { denyOrganizationWide?: boolean; unreachable
 
 interface Run {
   result: CollectResult;
+  config: Config;
+  store: LocalEvidenceStore;
   envelope(account: string, region: string): Promise<Envelope | undefined>;
 }
 
@@ -171,6 +183,8 @@ async function collect(
   });
   return {
     result,
+    config,
+    store,
     async envelope(account, region) {
       const rel = `evidence/${account}/${region}/backup.backup-jobs.json`;
       try {
@@ -206,6 +220,31 @@ test('one organization-wide listing per region feeds one envelope per account ×
     expect(fake.listings).toHaveLength(REGIONS.length * 2);
     expect(fake.listings.every((l) => l.byAccountId === '*' && l.caller === org.management)).toBe(true);
     expect(result.callsByOperation['backup:ListBackupJobs']).toBe(REGIONS.length * 2);
+  } finally {
+    await fake.proxy.stop();
+  }
+});
+
+test('the backup-jobs population holds every account\'s jobs and counts each organization-wide request once', async () => {
+  const fake = await fakeBackup();
+  try {
+    const { config, store } = await collect(fake.proxy.url);
+
+    const view = await loadPeriod(store, config);
+    const facts = await readEvidenceFacts(store, view, await readBundledChain(store, view));
+    const [jobsPopulation] = buildReportPopulations({ view, config, facts, bundlePaths: new Map(), generatedAt: '2026-03-10T07:00:00.000Z' }).filter(
+      (f) => f.csvPath === 'populations/backup-jobs.csv',
+    );
+    const { records, comments } = parseCsv(jobsPopulation.csv.toString('utf8'));
+    const [columns, ...rows] = records;
+    const ids = rows.map((r) => r[columns.indexOf('job_id')]).sort();
+    expect(ids).toEqual(org.active.flatMap((a) => REGIONS.map((r) => `job-${a.id}-${r}-recent`)).sort());
+    // Six envelopes cite the same four requests: the header counts four calls, not twelve.
+    const header = parseCsvHeaderBlock(comments);
+    expect(header.get('operations')).toBe('backup:ListBackupJobs (4 calls, 4 pages, 8 records)');
+    expect(header.get('caller identities')).toBe(`arn:aws:sts::${org.management}:assumed-role/proofpack-read/proofpack`);
+    const sidecar = JSON.parse(jobsPopulation.provenance.toString('utf8')) as { sources: Array<{ account: string; view?: string }> };
+    expect(sidecar.sources.filter((s) => s.view?.includes('ByAccountId "*"'))).toHaveLength(org.active.length * REGIONS.length);
   } finally {
     await fake.proxy.stop();
   }
