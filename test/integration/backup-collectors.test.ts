@@ -26,7 +26,7 @@ import { seedClient } from '../support/aws-seed.js';
 import * as rec from '../support/backup-recorded.js';
 import { testConfig } from '../support/config.js';
 import { startFaultProxy, type CannedResponse, type FaultRule, type ProxiedRequest } from '../support/fault-proxy.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { useMoto } from '../support/moto.js';
 
 const all = [
   backupSelections,
@@ -58,17 +58,10 @@ const PATHS = {
 };
 
 const DAILY_RECORDED_ID = '8c1a2e4f-6b3d-4e5a-9f7c-0d2b4a6c8e1f';
-let moto: MotoServer;
+const moto = useMoto();
 let dailyPlanId: string;
 
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto.stop();
-});
 beforeEach(async () => {
-  await moto.reset();
   const backup = seedClient(BackupClient, { endpoint: moto.url, region: rec.REGION });
   await backup.send(new CreateBackupVaultCommand({ BackupVaultName: 'primary' }));
   await backup.send(new CreateBackupVaultCommand({ BackupVaultName: 'dr-copies' }));

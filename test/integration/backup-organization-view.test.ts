@@ -24,7 +24,7 @@ import { LocalEvidenceStore } from '../../src/evidence/local-store.js';
 import type { Envelope } from '../../src/evidence/types.js';
 import { testConfig } from '../support/config.js';
 import { startFaultProxy, type FaultProxy, type ProxiedRequest } from '../support/fault-proxy.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { useMoto } from '../support/moto.js';
 import { createOrganization, type SeededOrganization } from '../support/organization.js';
 
 const REGIONS = ['us-east-1', 'eu-central-1'];
@@ -32,17 +32,10 @@ const NOW = new Date('2026-03-10T06:00:00Z');
 const ORG_ACCOUNTS = { organization: true, roleName: 'proofpack-read' };
 const OUTSIDE = '999999999999'; // a job of an account not in scope (excluded, say): never in any envelope
 
-let moto: MotoServer;
+const moto = useMoto();
 let org: SeededOrganization;
 
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto.stop();
-});
 beforeEach(async () => {
-  await moto.reset();
   org = await createOrganization(moto.url, { members: 2 }); // 3 active accounts, the management account among them
 });
 
@@ -60,27 +53,19 @@ interface Job {
 /** Per account and region: a job in the window, and one a month before it (outside every query). */
 function jobsIn(region: string): Job[] {
   const seconds = (iso: string) => Date.parse(iso) / 1000;
+  const job = (account: string, age: 'recent' | 'old', day: string, state: string): Job => ({
+    BackupJobId: `job-${account}-${region}-${age}`,
+    AccountId: account,
+    ResourceArn: `arn:aws:rds:${region}:${account}:db:orders`,
+    ResourceType: 'RDS',
+    BackupVaultName: `vault-${region}`,
+    CreationDate: seconds(`${day}T05:00:00Z`),
+    CompletionDate: seconds(`${day}T05:40:00Z`),
+    State: state,
+  });
   return [...org.active.map((a) => a.id), OUTSIDE].flatMap((account, i) => [
-    {
-      BackupJobId: `job-${account}-${region}-recent`,
-      AccountId: account,
-      ResourceArn: `arn:aws:rds:${region}:${account}:db:orders`,
-      ResourceType: 'RDS',
-      BackupVaultName: `vault-${region}`,
-      CreationDate: seconds('2026-03-05T05:00:00Z'),
-      CompletionDate: seconds('2026-03-05T05:40:00Z'),
-      State: i === 1 ? 'FAILED' : 'COMPLETED',
-    },
-    {
-      BackupJobId: `job-${account}-${region}-old`,
-      AccountId: account,
-      ResourceArn: `arn:aws:rds:${region}:${account}:db:orders`,
-      ResourceType: 'RDS',
-      BackupVaultName: `vault-${region}`,
-      CreationDate: seconds('2026-02-01T05:00:00Z'),
-      CompletionDate: seconds('2026-02-01T05:40:00Z'),
-      State: 'COMPLETED',
-    },
+    job(account, 'recent', '2026-03-05', i === 1 ? 'FAILED' : 'COMPLETED'),
+    job(account, 'old', '2026-02-01', 'COMPLETED'),
   ]);
 }
 

@@ -6,18 +6,12 @@ import { promisify } from 'node:util';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { seedClient } from '../support/aws-seed.js';
 import { runProofpack } from '../support/cli.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { useMoto } from '../support/moto.js';
 
 const exec = promisify(execFile);
 const bin = path.resolve('bin/proofpack.js');
 
-let moto: MotoServer;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto.stop();
-});
+const moto = useMoto();
 
 async function writeConfig(dir: string, extra = ''): Promise<string> {
   const file = path.join(dir, 'proofpack.yaml');

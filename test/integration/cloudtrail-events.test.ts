@@ -16,7 +16,7 @@ import { LocalEvidenceStore } from '../../src/evidence/local-store.js';
 import { ACCOUNT, epoch, input, json, jsonError, lookupEvent, readEnvelopeFile } from '../support/config-recorded.js';
 import { testConfig } from '../support/config.js';
 import { startFaultProxy, type FaultProxy, type FaultRule, type ProxiedRequest } from '../support/fault-proxy.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { useMoto } from '../support/moto.js';
 
 // Every run makes one LookupEvents request per event name (plus pages) at 2 per second.
 jest.setTimeout(120_000);
@@ -73,13 +73,7 @@ function recordedLookup(req: ProxiedRequest) {
   return json({ Events: [] });
 }
 
-let moto: MotoServer;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto.stop();
-});
+const moto = useMoto();
 
 async function collectEvents(proxy: FaultProxy, dir: string, now: Date): Promise<CollectResult> {
   const factory = new AwsClientFactory({ endpointUrl: proxy.url, maxAttempts: 4, stsRegion: REGION });

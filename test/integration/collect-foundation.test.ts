@@ -27,22 +27,13 @@ import type { Envelope } from '../../src/evidence/types.js';
 import { seedClient } from '../support/aws-seed.js';
 import { testConfig } from '../support/config.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { useMoto } from '../support/moto.js';
 
 const PROD = '111111111111';
 const SHARED = '222222222222';
 const foundation = [backupPlans, backupVaults, cloudtrailTrails, s3Buckets] as Collector[];
 
-let moto: MotoServer;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+const moto = useMoto();
 
 /** Seeds the estate of the issue: a multi-region trail, two vaults (one locked), buckets with and without replication in two regions, in two accounts. */
 async function seedEstate(): Promise<void> {

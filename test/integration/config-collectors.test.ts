@@ -30,7 +30,7 @@ import { seedClient } from '../support/aws-seed.js';
 import { epoch, input, json, jsonError, readEnvelopeFile } from '../support/config-recorded.js';
 import { testConfig } from '../support/config.js';
 import { startFaultProxy, type FaultProxy, type FaultRule, type ProxiedRequest } from '../support/fault-proxy.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { useMoto } from '../support/moto.js';
 
 jest.setTimeout(90_000);
 
@@ -41,13 +41,7 @@ const WEST = 'us-west-2';
 /** More than one ListDiscoveredResources page (100). */
 const BUCKETS = 102;
 
-let moto: MotoServer;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto.stop();
-});
+const moto = useMoto();
 
 /** PROD: a recording Config recorder and delivery channel in us-east-1 (none in us-west-2), 102 buckets in us-east-1 and one in us-west-2. */
 async function seedEstate(): Promise<void> {

@@ -17,7 +17,7 @@ import { LocalEvidenceStore } from '../../src/evidence/local-store.js';
 import { ACCOUNT, baseItem, bucketItem, epoch, input, json, jsonError, readEnvelopeFile } from '../support/config-recorded.js';
 import { testConfig } from '../support/config.js';
 import { startFaultProxy, type FaultProxy, type FaultRule, type ProxiedRequest } from '../support/fault-proxy.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { useMoto } from '../support/moto.js';
 
 const REGION = 'us-east-1';
 const NOW = new Date('2026-06-30T12:00:00Z');
@@ -122,13 +122,7 @@ const recorded: FaultRule[] = [
   { match: { target: 'GetResourceConfigHistory' }, respond: history },
 ];
 
-let moto: MotoServer;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto.stop();
-});
+const moto = useMoto();
 beforeEach(() => {
   batchCalls = 0;
 });

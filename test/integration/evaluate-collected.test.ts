@@ -18,19 +18,12 @@ import { monitoringCloudtrail } from '../../src/controls/monitoring/cloudtrail.j
 import { replicationS3 } from '../../src/controls/replication/s3.js';
 import { seedClient } from '../support/aws-seed.js';
 import { testConfig } from '../support/config.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { useMoto } from '../support/moto.js';
 
 const ACCOUNT = '111111111111';
-let moto: MotoServer;
+const moto = useMoto();
 let dir: string;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto.stop();
-});
 beforeEach(async () => {
-  await moto.reset();
   dir = await mkdtemp(path.join(os.tmpdir(), 'proofpack-evaluate-'));
 });
 afterEach(async () => {

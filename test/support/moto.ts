@@ -89,3 +89,32 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
   });
 }
+
+/**
+ * One moto server for the calling test file: started before its tests, reset before each test
+ * (before the file's own beforeEach hooks, which run after it), stopped after them. Use it as
+ * `const moto = useMoto();` at the top level of a test file, then `moto.url`.
+ */
+export function useMoto(): MotoServer {
+  let server: MotoServer | undefined;
+  const started = (): MotoServer => {
+    if (!server) throw new Error('useMoto(): the moto server is only available inside tests and hooks');
+    return server;
+  };
+  beforeAll(async () => {
+    server = await startMoto();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  beforeEach(async () => {
+    await started().reset();
+  });
+  return {
+    get url() {
+      return started().url;
+    },
+    reset: () => started().reset(),
+    stop: () => started().stop(),
+  };
+}
