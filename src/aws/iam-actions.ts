@@ -137,8 +137,18 @@ export function iamActionsForOperations(operations: Iterable<string>): string[] 
  */
 export const READ_ONLY_VERBS: readonly string[] = ['Describe', 'Get', 'List', 'Lookup', 'BatchGet', 'Select'];
 
-/** True when an IAM action only reads (`config:BatchGetResourceConfig`), by its verb. */
+/**
+ * Actions whose verb says "write" but that only read, each with the reason. cloudtrail:StartQuery
+ * starts a CloudTrail Lake query: Lake runs SELECT statements only, and proofpack sends no
+ * DeliveryS3Uri, so nothing is stored anywhere.
+ */
+export const READ_ONLY_QUERY_ACTIONS: ReadonlyMap<string, string> = new Map([
+  ['cloudtrail:StartQuery', 'CloudTrail Lake runs SELECT statements only; no DeliveryS3Uri is sent'],
+]);
+
+/** True when an IAM action only reads (`config:BatchGetResourceConfig`), by its verb (or READ_ONLY_QUERY_ACTIONS). */
 export function isReadOnlyAction(action: string): boolean {
+  if (READ_ONLY_QUERY_ACTIONS.has(action)) return true;
   const name = /^[a-z0-9-]+:([A-Za-z0-9]+)$/.exec(action)?.[1];
   if (!name) return false;
   return READ_ONLY_VERBS.some((verb) => name.startsWith(verb) && /^[A-Z]/.test(name.slice(verb.length)));

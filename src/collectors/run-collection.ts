@@ -3,6 +3,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsClientFactory, type AccountTarget, type RegionClients } from '../aws/client-factory.js';
 import { CallRecorder, withCallRecorder } from '../aws/call-recorder.js';
 import { classifyAwsError, isAbsentError } from '../aws/errors.js';
+import { eventDataStoreAccount } from '../config/load-config.js';
 import type { Config } from '../config/types.js';
 import { EvidenceValidationError } from '../errors.js';
 import { GLOBAL_REGION, LOCAL_ACCOUNT, envelopePath, evidenceId, validateEnvelope } from '../evidence/envelope.js';
@@ -308,9 +309,10 @@ export async function collectSnapshot(config: Config, options: CollectOptions): 
   }
 }
 
-/** The accounts whose roles make organization-wide listings (config `backupOrganizationView`). */
+/** The accounts whose roles make organization-wide listings (config `backupOrganizationView`, `eventDataStore`). */
 function viewAccountIds(config: Config): string[] {
-  return config.backupOrganizationView ? [config.backupOrganizationView.account] : [];
+  const ids = [config.backupOrganizationView?.account, config.eventDataStore ? eventDataStoreAccount(config.eventDataStore) : undefined];
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
 }
 
 /** Who the run is in an account (GetCallerIdentity, through the account's role), or the gap saying it cannot act there. */

@@ -117,6 +117,19 @@ export interface ProofpackConfig {
      */
     account: string;
   };
+  /**
+   * A CloudTrail Lake event data store that holds the organization's management events: the DR and protection-change events of every account and region come from one SQL query per run (StartQuery, GetQueryResults) instead of LookupEvents per account × region. Each account × region still gets its own evidence file. CloudTrail Lake is closed to new customers since 31 May 2026; existing event data stores keep working.
+   */
+  eventDataStore?: {
+    /**
+     * The event data store's ARN; its region is where the query runs.
+     */
+    arn: string;
+    /**
+     * The account whose role runs the query (the store's owner or a delegated administrator); one of the accounts in scope. Default: the account in the ARN.
+     */
+    account?: string;
+  };
   report?: {
     paperSize?: 'A4' | 'Letter';
   };

@@ -123,7 +123,7 @@ function coerceAccountIds(raw: Record<string, unknown>, issue: (p: Array<string 
       if (a && typeof a === 'object' && 'id' in a) (a as Record<string, unknown>).id = fix((a as Record<string, unknown>).id, ['accounts', i, 'id']);
     });
   }
-  for (const key of ['aggregator', 'backupOrganizationView']) {
+  for (const key of ['aggregator', 'backupOrganizationView', 'eventDataStore']) {
     const holder = raw[key] as Record<string, unknown> | undefined;
     if (holder && typeof holder === 'object' && 'account' in holder) holder.account = fix(holder.account, [key, 'account']);
   }
@@ -240,11 +240,17 @@ function semanticChecks(c: Partial<ProofpackConfig>, issue: (p: Array<string | n
       issue(['aggregator'], 'name the account that holds the aggregator (aggregator.account): with an organization query there is no first listed account to read it with');
     }
   }
-  // AWS Backup's organization-wide job listing is made with the role of one account in scope.
+  // Organization-wide views run with the role of one account in scope.
+  const inScope = (id: string) => !Array.isArray(c.accounts) || c.accounts.some((a) => a?.id === id);
   const backupView = c.backupOrganizationView;
-  if (backupView && typeof backupView === 'object' && typeof backupView.account === 'string' && Array.isArray(c.accounts)) {
-    if (!c.accounts.some((a) => a?.id === backupView.account)) {
-      issue(['backupOrganizationView', 'account'], `account ${backupView.account} is not one of the accounts in scope; the organization's backup jobs are listed with that account's role`);
+  if (backupView && typeof backupView === 'object' && typeof backupView.account === 'string' && !inScope(backupView.account)) {
+    issue(['backupOrganizationView', 'account'], `account ${backupView.account} is not one of the accounts in scope; the organization's backup jobs are listed with that account's role`);
+  }
+  const lake = c.eventDataStore;
+  if (lake && typeof lake === 'object' && typeof lake.arn === 'string') {
+    const queryAccount = eventDataStoreAccount(lake);
+    if (queryAccount && !inScope(queryAccount)) {
+      issue(['eventDataStore', lake.account ? 'account' : 'arn'], `account ${queryAccount} is not one of the accounts in scope; the event data store is queried with that account's role${lake.account ? '' : ' (set eventDataStore.account to query it from another account)'}`);
     }
   }
   if (Array.isArray(c.waivers) && knownControlIds) {
@@ -350,4 +356,14 @@ function dedupe(issues: InputIssue[]): InputIssue[] {
     seen.add(key);
     return true;
   });
+}
+
+/** The account that queries a CloudTrail Lake event data store: `account`, else the one in its ARN. */
+export function eventDataStoreAccount(store: { arn: string; account?: string }): string | undefined {
+  return store.account ?? /^arn:[^:]+:cloudtrail:[^:]+:(\d{12}):/.exec(store.arn)?.[1];
+}
+
+/** The region of a CloudTrail Lake event data store, from its ARN. */
+export function eventDataStoreRegion(store: { arn: string }): string | undefined {
+  return /^arn:[^:]+:cloudtrail:([^:]+):/.exec(store.arn)?.[1];
 }

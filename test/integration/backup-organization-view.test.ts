@@ -25,7 +25,7 @@ import type { Envelope } from '../../src/evidence/types.js';
 import { testConfig } from '../support/config.js';
 import { startFaultProxy, type FaultProxy, type ProxiedRequest } from '../support/fault-proxy.js';
 import { useMoto } from '../support/moto.js';
-import { createOrganization, type SeededOrganization } from '../support/organization.js';
+import { assumedRoleKeys, createOrganization, type SeededOrganization } from '../support/organization.js';
 
 const REGIONS = ['us-east-1', 'eu-central-1'];
 const NOW = new Date('2026-03-10T06:00:00Z');
@@ -77,7 +77,7 @@ interface FakeBackup {
 
 /** moto behind a proxy that answers ListBackupJobs as AWS would for the signing account. */
 async function fakeBackup(options: { denyOrganizationWide?: boolean; unreachable?: string } = {}): Promise<FakeBackup> {
-  const keys = new Map<string, string>(); // access key → account, from AssumeRole answers
+  const roles = assumedRoleKeys(() => org.management);
   const listings: FakeBackup['listings'] = [];
   let requestCount = 0;
   const json = (status: number, body: unknown, errorType?: string) => ({
@@ -90,8 +90,7 @@ async function fakeBackup(options: { denyOrganizationWide?: boolean; unreachable
     body: JSON.stringify(body),
   });
   const listBackupJobs = (req: ProxiedRequest) => {
-    const [, key, region] = /Credential=([^/]+)\/\d+\/([^/]+)\/backup\//.exec(String(req.headers.authorization))!;
-    const caller = keys.get(key) ?? org.management;
+    const { account: caller, region } = roles.signer(req, 'backup');
     const query = new URL(req.path, 'http://x').searchParams;
     const byAccountId = query.get('accountId') ?? undefined;
     listings.push({ caller, region, ...(byAccountId ? { byAccountId } : {}) });
@@ -125,12 +124,7 @@ async function fakeBackup(options: { denyOrganizationWide?: boolean; unreachable
           ]
         : []),
     ],
-    onForwarded: (req, status, body) => {
-      if (req.operation !== 'AssumeRole' || status !== 200) return;
-      const key = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(body)?.[1];
-      const account = /<Arn>arn:aws:sts::(\d{12}):assumed-role\//.exec(body)?.[1];
-      if (key && account) keys.set(key, account);
-    },
+    onForwarded: roles.onForwarded,
   });
   return { proxy, listings };
 }

@@ -1,3 +1,4 @@
+import type { ProxiedRequest } from './fault-proxy.js';
 import { BackupClient, CreateBackupVaultCommand } from '@aws-sdk/client-backup';
 import { CloseAccountCommand, CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -54,4 +55,30 @@ export async function seedAccounts(endpoint: string, accounts: ReadonlyArray<{ i
     await s3.send(new CreateBucketCommand({ Bucket: `data-${id}` }));
     s3.destroy();
   }
+}
+
+/**
+ * Which account signed a request, as AWS tells: by the access key. Pass `onForwarded` to a fault
+ * proxy in front of moto; it learns each assumed role's key from moto's AssumeRole answers. Then
+ * `signer(req, service)` gives the account (default: `fallback`, the credentials the run starts
+ * with) and the region from the request's SigV4 credential scope.
+ */
+export function assumedRoleKeys(fallback: () => string): {
+  onForwarded: (req: ProxiedRequest, status: number, body: string) => void;
+  signer: (req: ProxiedRequest, service: string) => { account: string; region: string };
+} {
+  const keys = new Map<string, string>();
+  return {
+    onForwarded(req, status, body) {
+      if (req.operation !== 'AssumeRole' || status !== 200) return;
+      const key = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(body)?.[1];
+      const account = /<Arn>arn:aws:sts::(\d{12}):assumed-role\//.exec(body)?.[1];
+      if (key && account) keys.set(key, account);
+    },
+    signer(req, service) {
+      const scope = new RegExp(`Credential=([^/]+)/\\d+/([^/]+)/${service}/`).exec(String(req.headers.authorization));
+      if (!scope) throw new Error(`request not signed for ${service}: ${req.operation}`);
+      return { account: keys.get(scope[1]) ?? fallback(), region: scope[2] };
+    },
+  };
 }

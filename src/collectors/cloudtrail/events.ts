@@ -1,5 +1,6 @@
 import { paginateLookupEvents, type Event } from '@aws-sdk/client-cloudtrail';
 import { attemptPerItem } from '../attempt-per-item.js';
+import { lakeEvents } from './lake-events.js';
 import type { Collector, CollectorContext } from '../types.js';
 import { RECOVERY_EVENTS, type RecoveryEvent, type RecoveryEventCategory } from './recovery-events.js';
 
@@ -35,6 +36,9 @@ export const LOOKUP_PAGE_SIZE = 50;
  * `collect --only events` at least every 90 days. Lookups run one at a time: LookupEvents is
  * limited to 2 requests per second per account and region (src/aws/rate-limits.ts spaces the
  * requests); more in flight would only queue behind the limiter.
+ *
+ * With the config's `eventDataStore` (an organization's CloudTrail Lake event data store), the
+ * events of every account and region come from one SQL query per run instead (lake-events.ts).
  */
 export const cloudtrailEvents: Collector<CloudTrailEvents> = {
   id: 'cloudtrail.events',
@@ -44,8 +48,12 @@ export const cloudtrailEvents: Collector<CloudTrailEvents> = {
   group: 'events',
   // CloudTrail event history: "the last 90 days of management events" (CloudTrail User Guide).
   retentionDays: 90,
-  operations: ['cloudtrail:LookupEvents'],
+  operations: ['cloudtrail:LookupEvents', 'cloudtrail:StartQuery', 'cloudtrail:GetQueryResults'],
   async collect(ctx) {
+    if (ctx.config.eventDataStore) {
+      const data = await lakeEvents(ctx, ctx.config.eventDataStore);
+      return { data, recordCount: data.events.length };
+    }
     const queries: EventQuery[] = [];
     const byId = new Map<string, RecoveryEventEvidence>();
     for (const [i, spec] of RECOVERY_EVENTS.entries()) {

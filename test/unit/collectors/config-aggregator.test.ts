@@ -72,6 +72,16 @@ describe('config checks', () => {
     expect(problems({ accounts, backupOrganizationView: {} })).toEqual([expect.stringContaining('backupOrganizationView')]);
   });
 
+  test('eventDataStore is queried with an account in scope: its own account, or the one in its ARN', () => {
+    const arn = (account: string) => `arn:aws:cloudtrail:us-east-1:${account}:eventdatastore/EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE`;
+    expect(problems({ accounts, eventDataStore: { arn: arn('222222222222') } })).toEqual([]);
+    expect(problems({ accounts, eventDataStore: { arn: arn('333333333333') } })).toEqual([
+      "proofpack.yaml:1: eventDataStore.arn: account 333333333333 is not one of the accounts in scope; the event data store is queried with that account's role (set eventDataStore.account to query it from another account)",
+    ]);
+    expect(problems({ accounts, eventDataStore: { arn: arn('333333333333'), account: '222222222222' } })).toEqual([]);
+    expect(problems({ accounts, eventDataStore: { arn: 'arn:aws:cloudtrail:us-east-1:222222222222:trail/main' } })).toEqual([expect.stringContaining('eventDataStore.arn')]);
+  });
+
   test('with an organization query, aggregator.account is required', () => {
     expect(problems({ accounts: { organization: true, roleName: 'proofpack-read' }, aggregator: { name: 'org', region: 'us-east-1' } })).toEqual([
       'proofpack.yaml:1: aggregator: name the account that holds the aggregator (aggregator.account): with an organization query there is no first listed account to read it with',
