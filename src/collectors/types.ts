@@ -87,6 +87,11 @@ export interface Collector<T = unknown> {
    */
   retentionDays?: number;
   /**
+   * How long the source keeps data with this config, when the config names a longer-lived source
+   * (a CloudTrail Lake event data store's retention); default `retentionDays`. Use retentionDaysOf().
+   */
+  retentionFor?(config: Config): number | undefined;
+  /**
    * API operations the collector may call, `service:Operation` as recorded in provenance
    * (`s3:GetBucketReplication`); src/aws/iam-actions.ts maps them to IAM actions for the policy.
    */
@@ -106,3 +111,8 @@ export interface Collector<T = unknown> {
 }
 
 export type { TimeWindow };
+
+/** How many days back a time-windowed source keeps data with this config (undefined: point in time). */
+export function retentionDaysOf(collector: Pick<Collector, 'retentionDays' | 'retentionFor'>, config?: Config): number | undefined {
+  return (config && collector.retentionFor?.(config)) ?? collector.retentionDays;
+}

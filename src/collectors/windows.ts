@@ -4,7 +4,7 @@ import type { EvidenceStore } from '../evidence/store.js';
 import type { Gap } from '../evidence/types.js';
 import type { AccountTarget } from '../aws/client-factory.js';
 import type { Config } from '../config/types.js';
-import type { Collector } from './types.js';
+import { retentionDaysOf, type Collector } from './types.js';
 
 const DAY_MS = 86_400_000;
 
@@ -51,14 +51,15 @@ export async function planWindows(
   accounts: readonly AccountTarget[],
   now: Date,
 ): Promise<PlannedWindow[]> {
-  const windowed = collectors.filter((c) => c.retentionDays !== undefined && c.scope !== 'local');
+  const windowed = collectors.filter((c) => retentionDaysOf(c, config) !== undefined && c.scope !== 'local');
   if (windowed.length === 0) return [];
   const ends = await lastCoveredEnds(store, new Set(windowed.map((c) => c.id)));
   const periodStart = new Date(`${config.period.start}T00:00:00Z`);
   const periodEndExclusive = new Date(new Date(`${config.period.end}T00:00:00Z`).getTime() + DAY_MS);
   const plans: PlannedWindow[] = [];
   for (const collector of windowed) {
-    const earliest = new Date(now.getTime() - collector.retentionDays! * DAY_MS);
+    const retentionDays = retentionDaysOf(collector, config)!;
+    const earliest = new Date(now.getTime() - retentionDays * DAY_MS);
     for (const account of accounts) {
       for (const region of collector.scope === 'account' ? [GLOBAL_REGION] : config.regions) {
         if (collector.appliesTo && !collector.appliesTo(config, account, region)) continue;
@@ -75,8 +76,8 @@ export async function planWindows(
             region,
             kind: 'window',
             message: previousEnd
-              ? `the source keeps ${collector.retentionDays} days; the previous capture ended ${previousEnd}, so ${lostStart.toISOString()} to ${lostEnd.toISOString()} can no longer be collected`
-              : `the source keeps ${collector.retentionDays} days and no earlier capture exists, so ${lostStart.toISOString()} to ${lostEnd.toISOString()} can no longer be collected`,
+              ? `the source keeps ${retentionDays} days; the previous capture ended ${previousEnd}, so ${lostStart.toISOString()} to ${lostEnd.toISOString()} can no longer be collected`
+              : `the source keeps ${retentionDays} days and no earlier capture exists, so ${lostStart.toISOString()} to ${lostEnd.toISOString()} can no longer be collected`,
             window: { start: lostStart.toISOString(), end: lostEnd.toISOString() },
             at: now.toISOString(),
           });

@@ -129,6 +129,10 @@ export interface ProofpackConfig {
      * The account whose role runs the query (the store's owner or a delegated administrator); one of the accounts in scope. Default: the account in the ARN.
      */
     account?: string;
+    /**
+     * The store's retention period in days (its RetentionPeriod). With it, a capture reaches back that far instead of the 90 days of CloudTrail event history, so a late first run still covers the period. Default 90.
+     */
+    retentionDays?: number;
   };
   report?: {
     paperSize?: 'A4' | 'Letter';

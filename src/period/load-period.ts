@@ -1,5 +1,5 @@
 import { collectors as registry } from '../collectors/index.js';
-import type { Collector } from '../collectors/types.js';
+import { retentionDaysOf, type Collector } from '../collectors/types.js';
 import type { Config } from '../config/types.js';
 import { EvidenceValidationError } from '../errors.js';
 import { verifyChain } from '../evidence/chain.js';
@@ -32,20 +32,21 @@ export interface LoadPeriodOptions {
 }
 
 /** Describes sources for the view: kind (windowed or point-in-time), group, scope and retention. */
-export function describeSources(collectors: readonly Collector[] = registry): SourceInfo[] {
+export function describeSources(collectors: readonly Collector[] = registry, config?: Config): SourceInfo[] {
   const infos = new Map<string, SourceInfo>();
   for (const [id, known] of Object.entries(KNOWN_WINDOWED_SOURCES)) {
     infos.set(id, { id, title: id, kind: 'windowed', group: known.group, scope: 'region', retentionDays: known.retentionDays });
   }
   for (const c of collectors) {
-    const windowed = c.retentionDays !== undefined && c.scope !== 'local';
+    const retentionDays = retentionDaysOf(c, config);
+    const windowed = retentionDays !== undefined && c.scope !== 'local';
     infos.set(c.id, {
       id: c.id,
       title: c.title,
       kind: windowed ? 'windowed' : 'point-in-time',
       group: c.group,
       scope: c.scope,
-      ...(c.retentionDays !== undefined ? { retentionDays: c.retentionDays } : {}),
+      ...(retentionDays !== undefined ? { retentionDays } : {}),
     });
   }
   return [...infos.values()].sort((a, b) => a.id.localeCompare(b.id));
@@ -59,9 +60,9 @@ export function describeSources(collectors: readonly Collector[] = registry): So
  * thrown: evidence from an altered snapshot or file is left out and the problem is reported.
  * Reads each file once, so the cost is one pass over the period's evidence.
  */
-export async function loadPeriod(store: EvidenceStore, config: Pick<Config, 'period' | 'accounts'>, options: LoadPeriodOptions = {}): Promise<PeriodView> {
+export async function loadPeriod(store: EvidenceStore, config: Pick<Config, 'period' | 'accounts'> & Partial<Config>, options: LoadPeriodOptions = {}): Promise<PeriodView> {
   const period = periodRange(config.period);
-  const sources = describeSources(options.collectors ?? registry);
+  const sources = describeSources(options.collectors ?? registry, config as Config);
   const kindOf = new Map(sources.map((s) => [s.id, s.kind]));
   const configAccounts = Array.isArray(config.accounts) ? config.accounts.map((a) => a.id) : [];
   const builder = new PeriodViewBuilder(period, sources, configAccounts);

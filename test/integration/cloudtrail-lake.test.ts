@@ -119,7 +119,7 @@ interface Run {
   envelope(account: string, region: string): Promise<Envelope>;
 }
 
-async function collect(endpointUrl: string): Promise<Run> {
+async function collect(endpointUrl: string, overrides: Record<string, unknown> = {}, now = NOW): Promise<Run> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'proofpack-lake-'));
   const config = testConfig({
     store: dir,
@@ -128,9 +128,10 @@ async function collect(endpointUrl: string): Promise<Run> {
     accounts: { organization: true, roleName: 'proofpack-read' },
     eventDataStore: { arn: storeArn() },
     collection: { maxAttempts: 1 },
+    ...overrides,
   });
   const store = new LocalEvidenceStore(dir);
-  const result = await collectSnapshot(config, { store, endpointUrl, collectors: [cloudtrailEvents], now: () => NOW });
+  const result = await collectSnapshot(config, { store, endpointUrl, collectors: [cloudtrailEvents], now: () => now });
   return {
     result,
     config,
@@ -223,6 +224,33 @@ test('a query that fails is a gap for every account × region, with Lake’s mes
     expect(gaps.every((g) => g.kind === 'failed' && g.message.includes('FAILED: Query statement is invalid'))).toBe(true);
     expect(result.envelopes).toBe(0);
     expect(fake.statements).toHaveLength(1); // asked once, not once per account × region
+  } finally {
+    await fake.proxy.stop();
+  }
+});
+
+test("with the store's retention, a first run months into the period reaches back to its start instead of 90 days", async () => {
+  const fake = await fakeLake();
+  try {
+    const late = new Date('2026-06-20T06:00:00Z'); // 111 days after the period's start
+    const store = { arn: storeArn() };
+
+    const history = await collect(fake.proxy.url, { eventDataStore: store }, late);
+    const lake = await collect(fake.proxy.url, { eventDataStore: { ...store, retentionDays: 2557 } }, late);
+
+    // Without it: CloudTrail event history's 90 days, and the time before is a window gap per account × region.
+    expect(fake.statements[0].statement).toContain("eventTime >= '2026-03-22 06:00:00'");
+    const windowGaps = history.result.gaps.filter((g) => g.kind === 'window');
+    expect(windowGaps).toHaveLength(org.active.length * REGIONS.length);
+    expect(windowGaps[0].window).toEqual({ start: '2026-03-01T00:00:00.000Z', end: '2026-03-22T06:00:00.000Z' });
+    expect(((await history.envelope(org.management, 'us-east-1')).data as Events).events).toEqual([]);
+    // With it: the whole period so far, no gap, and the March failovers are found.
+    expect(fake.statements[1].statement).toContain("eventTime >= '2026-03-01 00:00:00'");
+    expect(lake.result.gaps).toEqual([]);
+    expect(((await lake.envelope(org.management, 'us-east-1')).data as Events).events.map((e) => e.EventId)).toEqual([`ev-${org.management}-us-east-1`]);
+    // The coverage ledger judges the source by the same retention.
+    const view = await loadPeriod(lake.store, lake.config);
+    expect(view.sources.find((s) => s.id === 'cloudtrail.events')?.retentionDays).toBe(2557);
   } finally {
     await fake.proxy.stop();
   }

@@ -48,6 +48,8 @@ export const cloudtrailEvents: Collector<CloudTrailEvents> = {
   group: 'events',
   // CloudTrail event history: "the last 90 days of management events" (CloudTrail User Guide).
   retentionDays: 90,
+  // An organization's CloudTrail Lake event data store keeps events as long as it is set to.
+  retentionFor: (config) => (config.eventDataStore ? (config.eventDataStore.retentionDays ?? 90) : undefined),
   operations: ['cloudtrail:LookupEvents', 'cloudtrail:StartQuery', 'cloudtrail:GetQueryResults'],
   async collect(ctx) {
     if (ctx.config.eventDataStore) {
