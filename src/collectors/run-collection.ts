@@ -438,7 +438,10 @@ export async function runCollectorTask(task: CollectorTask, env: TaskEnvironment
       if ('error' in outcome) throw outcome.error;
       return outcome.value as Awaited<ReturnType<typeof list>>;
     },
-    regionWindows: env.shared?.windowsOf(collector.id, region) ?? [window],
+    // Computed on demand: only organization-wide listings ask.
+    get regionWindows() {
+      return env.shared?.windowsOf(collector.id, region) ?? [window];
+    },
   };
 
   let output: CollectorOutput<unknown>;

@@ -23,6 +23,7 @@ export interface SharedOutcome<T> {
  */
 export class SharedListings {
   private readonly outcomes = new Map<string, Promise<SharedOutcome<unknown>>>();
+  private readonly windowCache = new Map<string, ReadonlyArray<{ start: Date; end: Date }>>();
 
   constructor(
     private readonly accounts: ReadonlyMap<string, ViewAccount>,
@@ -36,7 +37,13 @@ export class SharedListings {
 
   /** The windows planned for `collector` in `region` across the run's reachable accounts. */
   windowsOf(collector: string, region: string): ReadonlyArray<{ start: Date; end: Date }> {
-    return this.windows(collector, region);
+    const key = `${collector}|${region}`;
+    let windows = this.windowCache.get(key);
+    if (!windows) {
+      windows = this.windows(collector, region);
+      this.windowCache.set(key, windows);
+    }
+    return windows;
   }
 
   /**

@@ -3,7 +3,8 @@
  * and merged. Controls, the coverage ledger and the report read evidence only through this
  * interface, so they stay pure functions of plain data.
  */
-import type { Gap, TimeWindow } from '../evidence/types.js';
+import type { SnapshotIndexEntry } from '../evidence/snapshot-index.js';
+import type { Gap } from '../evidence/types.js';
 
 /** How a source's evidence relates to time. */
 export type SourceKind =
@@ -69,19 +70,9 @@ export interface PeriodProblem {
   message: string;
 }
 
-/** One envelope of the period (from index.json), whether or not its data is used. */
-export interface EnvelopeSummary {
-  /** Evidence id: `<snapshotId>_<account>_<region>_<collector>`. */
-  id: string;
+/** One envelope of the period (its index.json line), whether or not its data is used. Its `id` is `<snapshotId>_<account>_<region>_<collector>`. */
+export interface EnvelopeSummary extends SnapshotIndexEntry {
   snapshotId: string;
-  path: string;
-  collector: string;
-  schema: string;
-  account: string;
-  region: string;
-  window: TimeWindow;
-  complete: boolean;
-  recordCount: number;
   /** When the data was captured (the window's end). */
   capturedAt: string;
   /** False when the snapshot or this file failed verification or validation: not used by controls, not coverage. */

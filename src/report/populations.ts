@@ -81,6 +81,23 @@ const minutesBetween = (a: string | undefined, b: string | undefined): number | 
 const hoursBetween = (a: string, b: string): number => Math.round(((Date.parse(b) - Date.parse(a)) / 3_600_000) * 100) / 100;
 const metTarget = (value: number | undefined, target: number | undefined): CsvValue => (value === undefined || target === undefined ? '' : value <= target);
 
+/** The columns backup and copy jobs share: where, when, outcome and resource, under AWS's field names. */
+function jobValues(r: { record: Json; account: string; region: string }, created: string | undefined, completed: string | undefined): Record<string, CsvValue> {
+  const job = r.record;
+  return {
+    account: r.account,
+    region: r.region,
+    created_at: created,
+    completed_at: completed,
+    state: text(job, 'State'),
+    status_message: text(job, 'StatusMessage'),
+    message_category: text(job, 'MessageCategory'),
+    resource_type: text(job, 'ResourceType'),
+    resource_arn: text(job, 'ResourceArn'),
+    resource_name: text(job, 'ResourceName'),
+  };
+}
+
 /** LookupEvents calls that asked for one of these event names. */
 function lookupOf(names: ReadonlySet<string>): (call: CallRecord, collector: string) => boolean {
   return (call, collector) => {
@@ -238,16 +255,7 @@ export const POPULATIONS: readonly PopulationDefinition[] = [
             evidenceId: r.evidenceId,
             values: {
               job_id: text(job, 'BackupJobId') ?? r.key,
-              account: r.account,
-              region: r.region,
-              created_at: created,
-              completed_at: completed,
-              state: text(job, 'State'),
-              status_message: text(job, 'StatusMessage'),
-              message_category: text(job, 'MessageCategory'),
-              resource_type: text(job, 'ResourceType'),
-              resource_arn: text(job, 'ResourceArn'),
-              resource_name: text(job, 'ResourceName'),
+              ...jobValues(r, created, completed),
               backup_vault: text(job, 'BackupVaultName') ?? text(job, 'BackupVaultArn'),
               backup_plan_id: text(createdBy, 'BackupPlanId'),
               backup_rule_id: text(createdBy, 'BackupRuleId'),
@@ -314,16 +322,7 @@ export const POPULATIONS: readonly PopulationDefinition[] = [
             evidenceId: r.evidenceId,
             values: {
               copy_job_id: text(job, 'CopyJobId') ?? r.key,
-              account: r.account,
-              region: r.region,
-              created_at: created,
-              completed_at: completed,
-              state: text(job, 'State'),
-              status_message: text(job, 'StatusMessage'),
-              message_category: text(job, 'MessageCategory'),
-              resource_type: text(job, 'ResourceType'),
-              resource_arn: text(job, 'ResourceArn'),
-              resource_name: text(job, 'ResourceName'),
+              ...jobValues(r, created, completed),
               source_vault_arn: text(job, 'SourceBackupVaultArn'),
               source_recovery_point_arn: sourcePoint,
               destination_vault_arn: text(job, 'DestinationBackupVaultArn'),

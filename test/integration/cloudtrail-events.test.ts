@@ -7,14 +7,12 @@ import { jest } from '@jest/globals';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AwsClientFactory } from '../../src/aws/client-factory.js';
 import { cloudtrailEvents, type CloudTrailEvents } from '../../src/collectors/cloudtrail/events.js';
 import { RECOVERY_EVENTS, RECOVERY_EVENT_NAMES } from '../../src/collectors/cloudtrail/recovery-events.js';
-import { collectSnapshot, type CollectResult } from '../../src/collectors/run-collection.js';
+import type { CollectResult } from '../../src/collectors/run-collection.js';
 import type { Collector } from '../../src/collectors/types.js';
-import { LocalEvidenceStore } from '../../src/evidence/local-store.js';
 import { ACCOUNT, epoch, input, json, jsonError, lookupEvent, readEnvelopeFile } from '../support/config-recorded.js';
-import { testConfig } from '../support/config.js';
+import { collectOne } from '../support/collect-one.js';
 import { startFaultProxy, type FaultProxy, type FaultRule, type ProxiedRequest } from '../support/fault-proxy.js';
 import { useMoto } from '../support/moto.js';
 
@@ -76,18 +74,7 @@ function recordedLookup(req: ProxiedRequest) {
 const moto = useMoto();
 
 async function collectEvents(proxy: FaultProxy, dir: string, now: Date): Promise<CollectResult> {
-  const factory = new AwsClientFactory({ endpointUrl: proxy.url, maxAttempts: 4, stsRegion: REGION });
-  try {
-    return await collectSnapshot(testConfig({ store: dir, regions: [REGION] }), {
-      store: new LocalEvidenceStore(dir),
-      clientFactory: factory,
-      endpointUrl: proxy.url,
-      collectors: [cloudtrailEvents as Collector],
-      now: () => now,
-    });
-  } finally {
-    factory.destroy();
-  }
+  return (await collectOne([cloudtrailEvents as Collector], { regions: [REGION], endpointUrl: proxy.url, dir, now: () => now })).result;
 }
 
 const lookups = (proxy: FaultProxy) => proxy.requests.filter((r) => r.operation === 'LookupEvents');

@@ -4,18 +4,13 @@
  * GetResourceConfigHistory): the fault proxy answers the Config calls with bodies shaped like
  * AWS's (epoch seconds, JSON-encoded configuration strings) and forwards STS to moto.
  */
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { AwsClientFactory } from '../../src/aws/client-factory.js';
 import { settingIntervals } from '../../src/collectors/config/configuration-items.js';
 import { HISTORY_BASELINE_MAX_PAGES, configHistory, type ConfigHistory, type HistoryItem } from '../../src/collectors/config/history.js';
 import { HISTORY_TYPE_NAMES } from '../../src/collectors/config/resource-types.js';
-import { collectSnapshot, type CollectResult } from '../../src/collectors/run-collection.js';
+import type { CollectResult } from '../../src/collectors/run-collection.js';
 import type { Collector } from '../../src/collectors/types.js';
-import { LocalEvidenceStore } from '../../src/evidence/local-store.js';
 import { ACCOUNT, baseItem, bucketItem, epoch, input, json, jsonError, readEnvelopeFile } from '../support/config-recorded.js';
-import { testConfig } from '../support/config.js';
+import { collectOne } from '../support/collect-one.js';
 import { startFaultProxy, type FaultProxy, type FaultRule, type ProxiedRequest } from '../support/fault-proxy.js';
 import { useMoto } from '../support/moto.js';
 
@@ -128,19 +123,7 @@ beforeEach(() => {
 });
 
 async function collectHistory(proxy: FaultProxy): Promise<CollectResult> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'proofpack-history-'));
-  const factory = new AwsClientFactory({ endpointUrl: proxy.url, maxAttempts: 4, stsRegion: REGION });
-  try {
-    return await collectSnapshot(testConfig({ store: dir, regions: [REGION] }), {
-      store: new LocalEvidenceStore(dir),
-      clientFactory: factory,
-      endpointUrl: proxy.url,
-      collectors: [configHistory as Collector],
-      now: () => NOW,
-    });
-  } finally {
-    factory.destroy();
-  }
+  return (await collectOne([configHistory as Collector], { regions: [REGION], endpointUrl: proxy.url, now: () => NOW })).result;
 }
 
 const historyCalls = (proxy: FaultProxy) => proxy.requests.filter((r) => r.operation === 'GetResourceConfigHistory' && !r.throttled).map((r) => input<HistoryInput>(r));

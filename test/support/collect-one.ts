@@ -30,11 +30,15 @@ export interface CollectOneOptions {
   endpointUrl?: string;
   /** Attempts per request (the SDK's retry); default 4. */
   maxAttempts?: number;
+  /** The store's folder (a later run continues its windows); default a new temporary folder. */
+  dir?: string;
+  /** The run's clock. */
+  now?: () => Date;
 }
 
 /** Collects `collectors` for the accounts × regions given, into a new temporary store. */
 export async function collectOne(collectors: Collector[], options: CollectOneOptions): Promise<Collected> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'proofpack-collect-one-'));
+  const dir = options.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'proofpack-collect-one-')));
   const config = testConfig({ store: dir, regions: options.regions, ...(options.accounts ? { accounts: options.accounts } : {}) });
   const factory = new AwsClientFactory({ endpointUrl: options.endpointUrl, maxAttempts: options.maxAttempts ?? 4, stsRegion: options.regions[0] });
   try {
@@ -43,6 +47,7 @@ export async function collectOne(collectors: Collector[], options: CollectOneOpt
       clientFactory: factory,
       ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
       collectors,
+      ...(options.now ? { now: options.now } : {}),
     });
     const only = collectors.length === 1 ? collectors[0].id : undefined;
     return {

@@ -93,11 +93,10 @@ export async function runCollect(io: CliIo, options: Record<string, unknown>): P
     }
     return exitCode;
   } catch (error) {
-    if (error instanceof CollectorError) {
-      // The run could not start collecting (e.g. the organization's accounts could not be listed).
-      io.stderr(`proofpack collect: ${error.message}\n`);
-      await store.appendRunLog({
-        runId: (options.runId as string | undefined) ?? 'unknown',
+    // A run that never wrote a snapshot still leaves its line in the run log.
+    const logFailedRun = (runId: string, message: string) =>
+      store.appendRunLog({
+        runId,
         command: 'collect',
         startedAt: startedAt.toISOString(),
         endedAt: new Date().toISOString(),
@@ -106,23 +105,17 @@ export async function runCollect(io: CliIo, options: Record<string, unknown>): P
         gaps: 0,
         exitCode: ExitCode.internal,
         ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
-        message: error.message,
+        message,
       });
+    if (error instanceof CollectorError) {
+      // The run could not start collecting (e.g. the organization's accounts could not be listed).
+      io.stderr(`proofpack collect: ${error.message}\n`);
+      await logFailedRun((options.runId as string | undefined) ?? 'unknown', error.message);
       return ExitCode.internal;
     }
     if (error instanceof CollectionInterruptedError) {
       io.stderr(`\nproofpack: ${error.message}\n`);
-      await store.appendRunLog({
-        runId: error.snapshotId,
-        command: 'collect',
-        startedAt: startedAt.toISOString(),
-        endedAt: new Date().toISOString(),
-        snapshotId: null,
-        sources: only ?? [],
-        gaps: 0,
-        exitCode: ExitCode.internal,
-        message: 'interrupted',
-      });
+      await logFailedRun(error.snapshotId, 'interrupted');
       return ExitCode.internal;
     }
     throw error;

@@ -1,4 +1,5 @@
 import { paginateListBackupJobs, type BackupClient, type BackupJob } from '@aws-sdk/client-backup';
+import { groupBy } from '../../util/group-by.js';
 import type { Collector, CollectorContext } from '../types.js';
 import {
   JOB_RETENTION_DAYS,
@@ -62,17 +63,18 @@ async function organizationJobs(ctx: CollectorContext, viewAccount: string): Pro
     start: new Date(Math.min(...windows.map((w) => w.start.getTime()))),
     end: new Date(Math.max(...windows.map((w) => w.end.getTime()))),
   };
-  const all = await ctx.viaAccount(
+  // Grouped by account once, in the shared listing, so each account's task reads only its own jobs.
+  const byAccount = await ctx.viaAccount(
     viewAccount,
     {
       key: `backup.backup-jobs|${union.start.toISOString()}|${union.end.toISOString()}`,
       region: ctx.region,
       view: `AWS Backup ListBackupJobs with ByAccountId "${ORGANIZATION_WIDE}" from account ${viewAccount} (backupOrganizationView), kept to AccountId ${ctx.account.id}`,
     },
-    (clients) => listJobs(clients.backup, union, { ByAccountId: ORGANIZATION_WIDE }),
+    async (clients) => groupBy(await listJobs(clients.backup, union, { ByAccountId: ORGANIZATION_WIDE }), (job) => job.AccountId),
   );
   const queries = planFinishedJobQueries(ctx.window);
-  return all.filter((job) => job.AccountId === ctx.account.id && queries.some((q) => answers(q, job)));
+  return (byAccount.get(ctx.account.id) ?? []).filter((job) => queries.some((q) => answers(q, job)));
 }
 
 /** Whether AWS would return `job` for `query` (bounds taken inclusively: the period view dedupes by job id). */

@@ -1,5 +1,6 @@
 import { GetQueryResultsCommand, StartQueryCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { eventDataStoreAccount, eventDataStoreRegion } from '../../config/load-config.js';
+import { groupBy } from '../../util/group-by.js';
 import type { CollectorContext } from '../types.js';
 import { RECOVERY_EVENTS, type RecoveryEventCategory } from './recovery-events.js';
 import type { CloudTrailEvents, RecoveryEventEvidence } from './events.js';
@@ -165,19 +166,20 @@ export async function lakeEvents(ctx: CollectorContext, store: { arn: string; ac
   };
   const statement = buildLakeQuery(store.arn, union);
   const owner = eventDataStoreOwner(store.arn, queryAccount);
-  const rows = await ctx.viaAccount(
+  // Grouped by account and region once, in the shared query, so each task reads only its own rows.
+  const rowsByCell = await ctx.viaAccount(
     queryAccount,
     {
       key: `cloudtrail.lake|${statement}`,
       region,
       view: `CloudTrail Lake query of event data store ${store.arn} from account ${queryAccount} (eventDataStore), kept to recipientAccountId ${ctx.account.id} and awsRegion ${ctx.region}`,
     },
-    (clients) => runLakeQuery(clients.cloudtrail, statement, owner ? { ownerAccountId: owner } : {}),
+    async (clients) =>
+      groupBy(await runLakeQuery(clients.cloudtrail, statement, owner ? { ownerAccountId: owner } : {}), (r) => `${r.recipientAccountId}|${r.awsRegion}`),
   );
   const from = ctx.window.start.getTime();
   const to = ctx.window.end.getTime();
-  const events = rows
-    .filter((r) => r.recipientAccountId === ctx.account.id && r.awsRegion === ctx.region)
+  const events = (rowsByCell.get(`${ctx.account.id}|${ctx.region}`) ?? [])
     .map(lakeRowToEvidence)
     .filter((e): e is RecoveryEventEvidence => e !== undefined && e.EventTime!.getTime() >= from && e.EventTime!.getTime() <= to);
   const counts = new Map<string, number>();
